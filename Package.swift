@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+// Mote: a Swift runtime for ARM Linux sensor nodes.
+//
+// Everything under Sources/ except host tools is device code: it also builds in Embedded Swift
+// for the board (see scripts/cross-build), so it uses no Foundation and only typed throws.
+import PackageDescription
+
+let package = Package(
+    name: "Mote",
+    products: [
+        .executable(name: "mote", targets: ["mote"]),
+        // The board build: scripts/cross-build compiles this library in Embedded Swift and links
+        // it with scripts/board-main.c against the board's own libraries.
+        .library(name: "MoteBoard", type: .static, targets: ["MoteCLI"]),
+    ],
+    targets: [
+        // System libraries, found the SwiftPM way.
+        .systemLibrary(
+            name: "CLibI2C",
+            providers: [.apt(["libi2c-dev"])]
+        ),
+
+        // C shims: one per facility, headers with fixed-width types only.
+        // The module map's `link` reaches only Swift importers, and no Swift code imports libi2c
+        // directly, so the shim names the library itself.
+        .target(name: "CI2C", dependencies: ["CLibI2C"], linkerSettings: [.linkedLibrary("i2c")]),
+        .target(name: "CClock"),
+        .target(name: "CConsole"),
+
+        // Hardware abstraction: bus protocols, clock, typed errors.
+        .target(name: "MoteHAL"),
+        // Linux implementations of the HAL over the C shims.
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "CI2C", "CClock", "CConsole"]),
+        // One file per part, generic over the bus protocols.
+        .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
+        // Register-level device models, simulated buses, a virtual clock.
+        .target(name: "MoteSimulation", dependencies: ["MoteHAL"]),
+        // Readings, filters, frames, the node loop.
+        .target(name: "MoteNode", dependencies: ["MoteHAL", "MoteDrivers"]),
+        // The `mote` command: option parsing and the scenarios it runs.
+        .target(name: "MoteCLI", dependencies: ["MoteHAL", "MoteLinux", "MoteDrivers", "MoteSimulation", "MoteNode"]),
+        .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
+
+        .testTarget(name: "MoteHALTests", dependencies: ["MoteHAL"]),
+        .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL"]),
+        .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
+        .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),
+        .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI"]),
+    ]
+)

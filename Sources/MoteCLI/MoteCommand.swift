@@ -1,0 +1,98 @@
+import MoteDrivers
+import MoteHAL
+import MoteLinux
+import MoteNode
+import MoteSimulation
+
+/// `mote`: the board runtime. Shared by the desktop executable and the Embedded board binary.
+public enum MoteCommand {
+    /// Frames a virtual-clock run makes when `--frames` is not given: one minute of node time.
+    public static let defaultSimulatedFrames = 6
+
+    /// Runs with `arguments` (without the program name) and returns the exit status:
+    /// 0 done, 2 usage error.
+    public static func run(_ arguments: [String]) -> Int32 {
+        defer { Console.flush() }
+        let options: Options
+        switch Options.parse(arguments) {
+        case .success(let parsed): options = parsed
+        case .failure(let error):
+            Console.line("mote: \(error.message)", to: .error)
+            Console.line("Try 'mote --help' for the options.", to: .error)
+            return 2
+        }
+        if options.help {
+            Console.line(Options.usage)
+            return 0
+        }
+        if let samples = options.benchSamples {
+            runBench(samples: samples)
+        } else if options.realtime {
+            runSimulatedBoard(clock: MonotonicClock(), options: options, frames: options.frames)
+        } else {
+            runSimulatedBoard(clock: VirtualClock(), options: options, frames: options.frames ?? defaultSimulatedFrames)
+        }
+        return 0
+    }
+
+    /// The simulated board: a BME280 model at 0x76 on a simulated I2C bus.
+    private static func simulatedSensor(clock: some Clock, faults: [Options.FaultSpec]) -> BME280<SimulatedI2CBus> {
+        let bus = SimulatedI2CBus(name: "sim-i2c-1")
+        let model = BME280Model(address: 0x76, clock: clock)
+        for spec in faults {
+            model.inject(spec.fault, from: .zero + .seconds(spec.from), until: spec.until.map { .zero + .seconds($0) })
+        }
+        bus.attach(model)
+        return BME280(bus: bus, address: 0x76)
+    }
+
+    private static func runSimulatedBoard<C: Clock>(clock: C, options: Options, frames: Int?) {
+        let sensor = simulatedSensor(clock: clock, faults: options.faults)
+        let node = Node(sensor: sensor, clock: clock, sink: ConsoleSink(format: options.output))
+        node.run(frames: frames)
+    }
+
+    /// The bench workload of scripts/bench: datasheet calibration, EMA α = 0.2 per channel, a
+    /// CayenneLPP frame per 10 samples; one digest line instead of every event.
+    private static func runBench(samples: Int) {
+        let clock = VirtualClock()
+        let node = Node(sensor: simulatedSensor(clock: clock, faults: []), clock: clock, sink: FrameDigest())
+        node.run(samples: samples)
+        Console.line(node.sink.summary(samples: node.samples))
+    }
+}
+
+/// Events to the console, as JSON lines or as lines for people.
+struct ConsoleSink: EventSink {
+    let format: Options.Output
+
+    mutating func emit(_ event: NodeEvent) {
+        Console.line(format == .jsonl ? EventText.json(event) : EventText.human(event))
+    }
+}
+
+/// Counts frames and folds every frame byte into a 64-bit FNV-1a digest: a fingerprint that
+/// changes with any byte of any frame, for comparing builds (not a cryptographic hash).
+struct FrameDigest: EventSink {
+    private(set) var frames = 0
+    private(set) var bytes = 0
+    private(set) var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+    private(set) var last: [UInt8] = []
+
+    mutating func emit(_ event: NodeEvent) {
+        guard case .frame(let frame, _) = event else { return }
+        frames += 1
+        bytes += frame.bytes.count
+        for byte in frame.bytes {
+            digest = (digest ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        last = frame.bytes
+    }
+
+    func summary(samples: Int) -> String {
+        var digestBytes: [UInt8] = []
+        for shift in stride(from: 56, through: 0, by: -8) { digestBytes.append(UInt8(truncatingIfNeeded: digest >> UInt64(shift))) }
+        return "{\"type\":\"bench\",\"samples\":\(samples),\"frames\":\(frames),\"bytes\":\(bytes),"
+            + "\"fnv1a64\":\"\(Hex.encode(digestBytes))\",\"last\":\"\(Hex.encode(last))\"}"
+    }
+}

@@ -1,0 +1,127 @@
+import MoteSimulation
+import MoteHAL
+
+/// The command line of `mote`. Parsed by hand: the board build has no ArgumentParser.
+public struct Options: Equatable {
+    public enum Output: Equatable { case human, jsonl }
+
+    public var output = Output.human
+    public var frames: Int?
+    public var realtime = false
+    public var benchSamples: Int?
+    public var faults: [FaultSpec] = []
+    public var help = false
+
+    /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
+    public struct FaultSpec: Equatable {
+        public var fault: BME280Model.Fault
+        public var from: Int64 = 0
+        public var until: Int64?
+    }
+
+    public init() {}
+
+    public static let usage = """
+        usage: mote [--jsonl] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N] [--help]
+
+        Runs a Mote node. With no options it runs the simulated board: a BME280 on a simulated
+        I2C bus, sampled once a second on a virtual clock (as fast as the CPU allows), an EMA
+        filter per channel and a CayenneLPP frame every 10 samples.
+
+          --jsonl             one JSON object per event instead of lines for people
+          --frames N          stop after N frames
+          --realtime          run on the kernel's monotonic clock instead of the virtual clock
+          --fault F[@A-B]     make the simulated BME280 fail: nak (no acknowledge), chip-id
+                              (answers 0x58, a BMP280), stuck (data never changes); only from
+                              second A to second B of node time when given
+          --bench-samples N   process N samples without printing them, then print a digest
+                              of every frame (see scripts/bench)
+          -h, --help          print this text
+        """
+
+    public static func parse(_ arguments: [String]) -> Result<Options, UsageError> {
+        var options = Options()
+        var index = 0
+        func value(for name: String, inline: String?) -> Result<String, UsageError> {
+            if let inline { return .success(inline) }
+            index += 1
+            guard index < arguments.count else { return .failure(UsageError("option \(name) needs a value")) }
+            return .success(arguments[index])
+        }
+        func count(_ name: String, _ text: String) -> Result<Int, UsageError> {
+            guard let number = Int(text), number > 0 else {
+                return .failure(UsageError("option \(name) needs a positive whole number, not '\(text)'"))
+            }
+            return .success(number)
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            var name = argument
+            var inline: String?
+            if let equals = argument.utf8.firstIndex(of: UInt8(ascii: "=")), argument.hasPrefix("--") {
+                name = String(argument[..<equals])
+                inline = String(argument[argument.index(after: equals)...])
+            }
+            switch name {
+            case "--jsonl": options.output = .jsonl
+            case "--realtime": options.realtime = true
+            case "-h", "--help": options.help = true
+            case "--frames", "--bench-samples", "--fault":
+                let text: String
+                switch value(for: name, inline: inline) {
+                case .success(let v): text = v
+                case .failure(let e): return .failure(e)
+                }
+                if name == "--fault" {
+                    switch FaultSpec.parse(text) {
+                    case .success(let spec): options.faults.append(spec)
+                    case .failure(let e): return .failure(e)
+                    }
+                } else {
+                    switch count(name, text) {
+                    case .success(let n): if name == "--frames" { options.frames = n } else { options.benchSamples = n }
+                    case .failure(let e): return .failure(e)
+                    }
+                }
+            default:
+                return .failure(UsageError(argument.hasPrefix("-") ? "unknown option '\(argument)'" : "unexpected argument '\(argument)'"))
+            }
+            if inline != nil && (name == "--jsonl" || name == "--realtime" || name == "--help") {
+                return .failure(UsageError("option \(name) takes no value"))
+            }
+            index += 1
+        }
+        if options.realtime && options.benchSamples != nil {
+            return .failure(UsageError("--bench-samples runs on the virtual clock; drop --realtime"))
+        }
+        return .success(options)
+    }
+}
+
+extension Options.FaultSpec {
+    static func parse(_ text: String) -> Result<Options.FaultSpec, UsageError> {
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        let fault: BME280Model.Fault
+        switch parts[0] {
+        case "nak": fault = .nakAddress
+        case "chip-id": fault = .wrongChipID(0x58)
+        case "stuck": fault = .stuck
+        default: return .failure(UsageError("unknown fault '\(parts[0])' (expected nak, chip-id or stuck)"))
+        }
+        var spec = Options.FaultSpec(fault: fault)
+        if parts.count == 2 {
+            let window = parts[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            guard window.count == 2, let from = Int64(window[0]), let until = Int64(window[1]), from >= 0, until > from else {
+                return .failure(UsageError("fault window '\(parts[1])' must be A-B seconds with A < B"))
+            }
+            spec.from = from
+            spec.until = until
+        }
+        return .success(spec)
+    }
+}
+
+public struct UsageError: Error, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

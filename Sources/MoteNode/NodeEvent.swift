@@ -1,0 +1,73 @@
+import MoteHAL
+
+/// What the node tells the world, in the order it happens.
+public enum NodeEvent: Equatable {
+    /// A sensor's value and what the channel's filter made of it.
+    case reading(sensor: String, Reading, filtered: Double)
+    /// A frame handed to the uplink.
+    case frame(Frame, at: Instant)
+    /// A sensor changed state: `degraded` with the reason and the time of the next try, or back
+    /// to `ok`.
+    case sensorState(sensor: String, SensorState, at: Instant)
+    /// Something was left out but the node goes on (a value that did not fit its frame field).
+    case warning(String, at: Instant)
+}
+
+public enum SensorState: Equatable {
+    case ok
+    case degraded(reason: String, retryAt: Instant)
+}
+
+/// Where events go: the console, a file, a digest. Generic, not an existential, in the node.
+public protocol EventSink {
+    mutating func emit(_ event: NodeEvent)
+}
+
+/// Event text: one JSON object a line for scripts, or a line for people.
+public enum EventText {
+    public static func json(_ event: NodeEvent) -> String {
+        switch event {
+        case .reading(let sensor, let reading, let filtered):
+            let decimals = reading.channel.decimals
+            return "{\"type\":\"reading\",\"t\":\(reading.timestamp.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),"
+                + "\"channel\":\(JSONText.quoted(reading.channel.name)),\"value\":\(JSONText.number(reading.value, decimals: decimals)),"
+                + "\"filtered\":\(JSONText.number(filtered, decimals: decimals)),\"unit\":\(JSONText.quoted(reading.channel.unit))}"
+        case .frame(let frame, let at):
+            return "{\"type\":\"frame\",\"t\":\(at.milliseconds),\"seq\":\(frame.sequence),\"port\":\(frame.port),"
+                + "\"format\":\(JSONText.quoted(frame.format)),\"size\":\(frame.bytes.count),\"hex\":\"\(Hex.encode(frame.bytes))\"}"
+        case .sensorState(let sensor, .ok, let at):
+            return "{\"type\":\"sensor\",\"t\":\(at.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),\"state\":\"ok\"}"
+        case .sensorState(let sensor, .degraded(let reason, let retryAt), let at):
+            return "{\"type\":\"sensor\",\"t\":\(at.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),\"state\":\"degraded\","
+                + "\"error\":\(JSONText.quoted(reason)),\"retry_t\":\(retryAt.milliseconds)}"
+        case .warning(let text, let at):
+            return "{\"type\":\"warning\",\"t\":\(at.milliseconds),\"message\":\(JSONText.quoted(text))}"
+        }
+    }
+
+    public static func human(_ event: NodeEvent) -> String {
+        switch event {
+        case .reading(let sensor, let reading, let filtered):
+            let decimals = reading.channel.decimals
+            return "\(time(reading.timestamp))  \(sensor)  \(reading.channel.name) "
+                + "\(DecimalText.format(reading.value, decimals: decimals)) \(reading.channel.symbol)"
+                + "  (filtered \(DecimalText.format(filtered, decimals: decimals)))"
+        case .frame(let frame, let at):
+            return "\(time(at))  frame #\(frame.sequence)  port \(frame.port)  \(frame.format)  "
+                + "\(frame.bytes.count) bytes  \(Hex.encode(frame.bytes))"
+        case .sensorState(let sensor, .ok, let at):
+            return "\(time(at))  \(sensor)  ok"
+        case .sensorState(let sensor, .degraded(let reason, let retryAt), let at):
+            return "\(time(at))  \(sensor)  DEGRADED: \(reason); retry at \(DecimalText.format(Double(retryAt.milliseconds) / 1000, decimals: 3)) s"
+        case .warning(let text, let at):
+            return "\(time(at))  warning: \(text)"
+        }
+    }
+
+    /// "[   12.009 s]"
+    private static func time(_ instant: Instant) -> String {
+        var seconds = DecimalText.format(Double(instant.milliseconds) / 1000, decimals: 3)
+        while seconds.utf8.count < 9 { seconds = " " + seconds }
+        return "[\(seconds) s]"
+    }
+}
