@@ -164,7 +164,7 @@ public struct BME280Raw: Equatable, Sendable {
 public struct BME280Measurement: Equatable, Sendable {
     /// 0.01 °C: 2508 = 25.08 °C.
     public var temperature: Int32
-    /// Pa in Q24.8: 25767236 = 100653.27 Pa.
+    /// Pa in Q24.8: 25767233 = 100653.25 Pa.
     public var pressure: UInt32
     /// %RH in Q22.10: 47445 = 46.333 %RH.
     public var humidity: UInt32
