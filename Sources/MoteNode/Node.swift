@@ -52,15 +52,18 @@ public final class Node<Bus: I2CBus, C: Clock, Sink: EventSink> {
         self.filters = Array(repeating: ExponentialMovingAverage(alpha: settings.emaAlpha), count: 3)
     }
 
-    /// Runs on the clock until `frames` frames or `samples` samples (whichever is given and comes
-    /// first); with neither, forever. Deadlines are start + k·interval, so they never drift.
-    public func run(frames: Int? = nil, samples sampleLimit: Int? = nil) {
+    /// Runs on the clock until `frames` frames, `samples` samples or the `until` deadline,
+    /// whichever is given and comes first; with none, forever. Deadlines are start + k·interval,
+    /// so they never drift.
+    public func run(frames: Int? = nil, samples sampleLimit: Int? = nil, until end: Instant? = nil) {
         let start = clock.now()
         var tick: Int64 = 0
         while true {
             if let frames, framesSent >= frames { return }
             if let sampleLimit, samples >= sampleLimit { return }
-            clock.sleep(until: start + settings.sampleInterval * tick)
+            let deadline = start + settings.sampleInterval * tick
+            if let end, deadline >= end { return }
+            clock.sleep(until: deadline)
             tick += 1
             sample()
         }

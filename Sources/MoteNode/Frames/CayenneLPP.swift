@@ -1,7 +1,7 @@
 /// Cayenne Low Power Payload: a sequence of `channel, type, value` records, values big-endian.
 ///
-/// Rounding rule: a value is divided by the type's resolution and rounded to the nearest integer,
-/// ties away from zero (27.25 °C → 273 → 27.3 °C; -4.05 °C → -41). A value that does not fit the
+/// Rounding rule: a value is multiplied by the type's counts per unit (10 for 0.1 °C) and rounded
+/// to the nearest integer, ties away from zero (27.25 °C → 273 → 27.3 °C; -4.05 °C → -41). A value that does not fit the
 /// type's field after rounding is refused with `FrameError.valueOutOfRange`, never wrapped or
 /// clamped, so the receiver never sees a wrong number.
 public struct CayenneLPP: Sendable {
@@ -17,15 +17,16 @@ public struct CayenneLPP: Sendable {
         case humidity = 0x68
         case barometer = 0x73
 
-        /// Bytes of the value field, the value of one count, and whether the field is signed.
-        public var layout: (size: Int, resolution: Double, signed: Bool) {
+        /// Bytes of the value field, counts per unit (the inverse of the resolution: multiplying
+        /// keeps 27.25 × 10 exact where 27.25 / 0.1 is not), and whether the field is signed.
+        public var layout: (size: Int, countsPerUnit: Double, signed: Bool) {
             switch self {
             case .digitalInput, .digitalOutput, .presence: return (1, 1, false)
-            case .analogInput, .analogOutput: return (2, 0.01, true)
-            case .illuminance: return (2, 1, false)
-            case .temperature: return (2, 0.1, true)
-            case .humidity: return (1, 0.5, false)
-            case .barometer: return (2, 0.1, false)  // hPa
+            case .analogInput, .analogOutput: return (2, 100, true)     // 0.01
+            case .illuminance: return (2, 1, false)                     // 1 lux
+            case .temperature: return (2, 10, true)                     // 0.1 °C
+            case .humidity: return (1, 2, false)                        // 0.5 %RH
+            case .barometer: return (2, 10, false)                      // 0.1 hPa
             }
         }
 
@@ -60,7 +61,7 @@ public struct CayenneLPP: Sendable {
         guard bytes.count + 2 + layout.size <= capacity else {
             throw .tooLarge(needed: bytes.count + 2 + layout.size, capacity: capacity)
         }
-        let scaled = (value / layout.resolution).rounded(.toNearestOrAwayFromZero)
+        let scaled = (value * layout.countsPerUnit).rounded(.toNearestOrAwayFromZero)
         let bits = layout.size * 8
         let lower: Double = layout.signed ? -Double(Int64(1) << (bits - 1)) : 0
         let upper: Double = layout.signed ? Double((Int64(1) << (bits - 1)) - 1) : Double((Int64(1) << bits) - 1)
