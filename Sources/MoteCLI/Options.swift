@@ -15,8 +15,14 @@ public struct Options: Equatable {
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
     public struct FaultSpec: Equatable {
         public var fault: BME280Model.Fault
-        public var from: Int64 = 0
+        public var from: Int64
         public var until: Int64?
+
+        public init(fault: BME280Model.Fault, from: Int64 = 0, until: Int64? = nil) {
+            self.fault = fault
+            self.from = from
+            self.until = until
+        }
     }
 
     public init() {}

@@ -1,0 +1,47 @@
+import Testing
+import MoteCLI
+
+@Suite struct OptionsTests {
+    func parse(_ arguments: [String]) -> Options? {
+        if case .success(let options) = Options.parse(arguments) { return options }
+        return nil
+    }
+
+    func error(_ arguments: [String]) -> String? {
+        if case .failure(let error) = Options.parse(arguments) { return error.message }
+        return nil
+    }
+
+    @Test func noArgumentsIsTheSimulatedBoard() {
+        #expect(parse([]) == Options())
+    }
+
+    @Test func optionsAndValues() {
+        var expected = Options()
+        expected.output = .jsonl
+        expected.frames = 20
+        expected.realtime = true
+        #expect(parse(["--jsonl", "--frames", "20", "--realtime"]) == expected)
+        #expect(parse(["--jsonl", "--frames=20", "--realtime"]) == expected)
+        #expect(parse(["--bench-samples", "100000"])?.benchSamples == 100000)
+        #expect(parse(["-h"])?.help == true)
+    }
+
+    @Test func faultsWithAndWithoutWindows() {
+        #expect(parse(["--fault", "nak"])?.faults == [Options.FaultSpec(fault: .nakAddress, from: 0, until: nil)])
+        #expect(parse(["--fault=chip-id@3-9"])?.faults == [Options.FaultSpec(fault: .wrongChipID(0x58), from: 3, until: 9)])
+        #expect(parse(["--fault", "stuck@0-1", "--fault", "nak@5-6"])?.faults.count == 2)
+    }
+
+    @Test func badInputIsNamed() {
+        #expect(error(["--bogus"]) == "unknown option '--bogus'")
+        #expect(error(["frames"]) == "unexpected argument 'frames'")
+        #expect(error(["--frames"]) == "option --frames needs a value")
+        #expect(error(["--frames", "0"]) == "option --frames needs a positive whole number, not '0'")
+        #expect(error(["--frames", "ten"]) == "option --frames needs a positive whole number, not 'ten'")
+        #expect(error(["--jsonl=yes"]) == "option --jsonl takes no value")
+        #expect(error(["--fault", "smoke"]) == "unknown fault 'smoke' (expected nak, chip-id or stuck)")
+        #expect(error(["--fault", "nak@9-3"]) == "fault window '9-3' must be A-B seconds with A < B")
+        #expect(error(["--realtime", "--bench-samples", "10"]) == "--bench-samples runs on the virtual clock; drop --realtime")
+    }
+}
