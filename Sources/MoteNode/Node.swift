@@ -40,6 +40,7 @@ public final class Node<Bus: I2CBus, C: Clock, Sink: EventSink> {
     private var failures = 0
     private var retryAt = Instant.zero
     private var filters: [ExponentialMovingAverage]
+    private let channels = [BME280Channels.temperature, BME280Channels.humidity, BME280Channels.pressure]
     public private(set) var samples = 0
     public private(set) var framesSent = 0
 
@@ -92,11 +93,10 @@ public final class Node<Bus: I2CBus, C: Clock, Sink: EventSink> {
             return
         }
         let now = clock.now()
-        let values = [measurement.celsius, measurement.relativeHumidity, measurement.pascals]
-        let channels = [BME280Channels.temperature, BME280Channels.humidity, BME280Channels.pressure]
         for index in 0..<3 {
-            let filtered = filters[index].update(values[index])
-            sink.emit(.reading(sensor: sensorName, Reading(channel: channels[index], value: values[index], timestamp: now), filtered: filtered))
+            let value = index == 0 ? measurement.celsius : index == 1 ? measurement.relativeHumidity : measurement.pascals
+            let filtered = filters[index].update(value)
+            sink.emit(.reading(sensor: sensorName, Reading(channel: channels[index], value: value, timestamp: now), filtered: filtered))
         }
         samples += 1
         if samples % settings.samplesPerFrame == 0 { sendFrame(at: now) }
