@@ -42,6 +42,7 @@ let package = Package(
         .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
 
         .testTarget(name: "MoteHALTests", dependencies: ["MoteHAL"]),
+        .testTarget(name: "MoteLinuxTests", dependencies: ["MoteLinux", "MoteHAL"]),
         .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),

@@ -10,7 +10,7 @@ public enum MoteCommand {
     public static let defaultSimulatedFrames = 6
 
     /// Runs with `arguments` (without the program name) and returns the exit status:
-    /// 0 done, 2 usage error.
+    /// 0 done, 1 the I2C adapter could not be opened, 2 usage error.
     public static func run(_ arguments: [String]) -> Int32 {
         defer { Console.flush() }
         let options: Options
@@ -24,6 +24,9 @@ public enum MoteCommand {
         if options.help {
             Console.line(Options.usage)
             return 0
+        }
+        if let path = options.i2cBus {
+            return runBoard(path: path, options: options)
         }
         if let samples = options.benchSamples {
             runBench(samples: samples)
@@ -50,6 +53,22 @@ public enum MoteCommand {
         let sensor = simulatedSensor(clock: clock, faults: options.faults)
         let node = Node(sensor: sensor, clock: clock, sink: ConsoleSink(format: options.output))
         node.run(frames: frames)
+    }
+
+    /// A real BME280 on a Linux I2C adapter, on the kernel's clock. A part that does not answer
+    /// is a degraded channel the node retries; an adapter that cannot be opened is a setup error.
+    private static func runBoard(path: String, options: Options) -> Int32 {
+        let bus: LinuxI2CBus
+        do {
+            bus = try LinuxI2CBus(path: path)
+        } catch {
+            Console.line("mote: \(error.description)", to: .error)
+            return 1
+        }
+        let node = Node(sensor: BME280(bus: bus, address: options.i2cAddress), clock: MonotonicClock(),
+                        sink: ConsoleSink(format: options.output))
+        node.run(frames: options.frames)
+        return 0
     }
 
     /// The bench workload of scripts/bench: datasheet calibration, EMA α = 0.2 per channel, a

@@ -10,6 +10,9 @@ public struct Options: Equatable {
     public var realtime = false
     public var benchSamples: Int?
     public var faults: [FaultSpec] = []
+    /// A real adapter (`/dev/i2c-1`) instead of the simulated bus, and the BME280's address on it.
+    public var i2cBus: String?
+    public var i2cAddress: UInt8 = 0x76
     public var help = false
 
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
@@ -28,7 +31,8 @@ public struct Options: Equatable {
     public init() {}
 
     public static let usage = """
-        usage: mote [--jsonl] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N] [--help]
+        usage: mote [--jsonl] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
+                    [--i2c-bus PATH [--i2c-address A]] [--help]
 
         Runs a Mote node. With no options it runs the simulated board: a BME280 on a simulated
         I2C bus, sampled once a second on a virtual clock (as fast as the CPU allows), an EMA
@@ -42,6 +46,9 @@ public struct Options: Equatable {
                               second A to second B of node time when given
           --bench-samples N   process N samples without printing them, then print a digest
                               of every frame (see scripts/bench)
+          --i2c-bus PATH      read a real BME280 on this adapter (e.g. /dev/i2c-1) on the
+                              kernel's clock instead of the simulated board
+          --i2c-address A     its address: 0x76 (SDO low, the default) or 0x77
           -h, --help          print this text
         """
 
@@ -72,13 +79,22 @@ public struct Options: Equatable {
             case "--jsonl": options.output = .jsonl
             case "--realtime": options.realtime = true
             case "-h", "--help": options.help = true
-            case "--frames", "--bench-samples", "--fault":
+            case "--frames", "--bench-samples", "--fault", "--i2c-bus", "--i2c-address":
                 let text: String
                 switch value(for: name, inline: inline) {
                 case .success(let v): text = v
                 case .failure(let e): return .failure(e)
                 }
-                if name == "--fault" {
+                if name == "--i2c-bus" {
+                    guard !text.isEmpty else { return .failure(UsageError("option --i2c-bus needs a device path")) }
+                    options.i2cBus = text
+                } else if name == "--i2c-address" {
+                    switch text {
+                    case "0x76", "118": options.i2cAddress = 0x76
+                    case "0x77", "119": options.i2cAddress = 0x77
+                    default: return .failure(UsageError("a BME280 answers at 0x76 or 0x77, not '\(text)'"))
+                    }
+                } else if name == "--fault" {
                     switch FaultSpec.parse(text) {
                     case .success(let spec): options.faults.append(spec)
                     case .failure(let e): return .failure(e)
@@ -96,6 +112,9 @@ public struct Options: Equatable {
                 return .failure(UsageError("option \(name) takes no value"))
             }
             index += 1
+        }
+        if options.i2cBus != nil && (options.benchSamples != nil || !options.faults.isEmpty) {
+            return .failure(UsageError("--bench-samples and --fault need the simulated board; drop --i2c-bus"))
         }
         if options.realtime && options.benchSamples != nil {
             return .failure(UsageError("--bench-samples runs on the virtual clock; drop --realtime"))

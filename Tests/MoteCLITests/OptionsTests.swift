@@ -33,6 +33,14 @@ import MoteCLI
         #expect(parse(["--fault", "stuck@0-1", "--fault", "nak@5-6"])?.faults.count == 2)
     }
 
+    @Test func aRealAdapter() {
+        #expect(parse(["--i2c-bus", "/dev/i2c-1"])?.i2cBus == "/dev/i2c-1")
+        #expect(parse(["--i2c-bus", "/dev/i2c-1"])?.i2cAddress == 0x76)
+        #expect(parse(["--i2c-bus=/dev/i2c-1", "--i2c-address", "0x77"])?.i2cAddress == 0x77)
+        #expect(error(["--i2c-bus", "/dev/i2c-1", "--i2c-address", "0x40"]) == "a BME280 answers at 0x76 or 0x77, not '0x40'")
+        #expect(error(["--i2c-bus", "/dev/i2c-1", "--fault", "nak"]) == "--bench-samples and --fault need the simulated board; drop --i2c-bus")
+    }
+
     @Test func badInputIsNamed() {
         #expect(error(["--bogus"]) == "unknown option '--bogus'")
         #expect(error(["frames"]) == "unexpected argument 'frames'")
