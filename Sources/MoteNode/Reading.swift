@@ -25,18 +25,25 @@ public struct Reading: Equatable, Sendable {
 }
 
 /// A named stream of readings and how it is printed and framed.
-public struct Channel: Equatable, Sendable {
-    public var name: String
+///
+/// A class so that every reading shares one instance: the per-sample path then costs one
+/// reference count, not one per string.
+public final class Channel: Equatable, Sendable {
+    public let name: String
     /// UCUM-style unit for machines ("Cel", "%RH", "Pa") and a symbol for people.
-    public var unit: String
-    public var symbol: String
+    public let unit: String
+    public let symbol: String
     /// Decimals printed: the resolution the sensor actually delivers.
-    public var decimals: Int
+    public let decimals: Int
 
     public init(name: String, unit: String, symbol: String, decimals: Int) {
         self.name = name
         self.unit = unit
         self.symbol = symbol
         self.decimals = decimals
+    }
+
+    public static func == (a: Channel, b: Channel) -> Bool {
+        a === b || (a.name == b.name && a.unit == b.unit && a.symbol == b.symbol && a.decimals == b.decimals)
     }
 }

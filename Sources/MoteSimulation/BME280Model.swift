@@ -70,6 +70,7 @@ public final class BME280Model: I2CDeviceModel {
     }
 
     private func active(_ predicate: (Fault) -> Bool) -> Fault? {
+        if schedule.isEmpty { return nil }
         let now = clock.now()
         for entry in schedule where predicate(entry.fault) && now >= entry.from && (entry.until.map { now < $0 } ?? true) {
             return entry.fault
