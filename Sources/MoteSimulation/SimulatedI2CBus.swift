@@ -40,8 +40,10 @@ public final class SimulatedI2CBus: I2CBus {
                 guard device.start(read: false) else {
                     throw BusError(.noAcknowledge(.address), operation: "transaction", bus: name, address: address)
                 }
-                for byte in bytes where !device.write(byte) {
-                    throw BusError(.noAcknowledge(.data), operation: "transaction", bus: name, address: address)
+                for byte in bytes {
+                    guard device.write(byte) else {
+                        throw BusError(.noAcknowledge(.data), operation: "transaction", bus: name, address: address)
+                    }
                 }
             case .read(let buffer):
                 guard device.start(read: true) else {
