@@ -19,18 +19,27 @@ let package = Package(
             name: "CLibI2C",
             providers: [.apt(["libi2c-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibGPIOD",
+            pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]
+        ),
 
         // C shims: one per facility, headers with fixed-width types only.
         // The module map's `link` reaches only Swift importers, and no Swift code imports libi2c
         // directly, so the shim names the library itself.
         .target(name: "CI2C", dependencies: ["CLibI2C"], linkerSettings: [.linkedLibrary("i2c")]),
+        .target(name: "CGPIO", dependencies: ["CLibGPIOD"], linkerSettings: [.linkedLibrary("gpiod")]),
+        .target(name: "CSerial"),
+        .target(name: "CPoll"),
+        .target(name: "CFiles"),
         .target(name: "CClock"),
         .target(name: "CConsole"),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "CI2C", "CClock", "CConsole"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.

@@ -60,6 +60,10 @@ int32_t mote_i2c_smbus_read_byte(int32_t fd) {
     return result(i2c_smbus_read_byte(fd));
 }
 
+int32_t mote_i2c_smbus_write_byte(int32_t fd, uint8_t value) {
+    return result(i2c_smbus_write_byte(fd, value));
+}
+
 int32_t mote_i2c_smbus_read_byte_data(int32_t fd, uint8_t command) {
     return result(i2c_smbus_read_byte_data(fd, command));
 }

@@ -13,6 +13,12 @@ public enum MoteCommand {
     /// 0 done, 1 the I2C adapter could not be opened, 2 usage error.
     public static func run(_ arguments: [String]) -> Int32 {
         defer { Console.flush() }
+        switch arguments.first {
+        case "gpio"?: return GPIOCommand.run(Array(arguments.dropFirst()))
+        case "i2c"?: return I2CCommand.run(Array(arguments.dropFirst()))
+        case "serial"?: return SerialCommand.run(Array(arguments.dropFirst()))
+        default: break
+        }
         let options: Options
         switch Options.parse(arguments) {
         case .success(let parsed): options = parsed

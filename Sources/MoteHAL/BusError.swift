@@ -66,6 +66,8 @@ public struct BusError: Error, Equatable, CustomStringConvertible {
     public var address: UInt8?
     /// The kernel's error number; `.none` for errors that did not come from a system call.
     public var errno: Errno
+    /// When the bus itself is missing: the ones that exist.
+    public var existing: [String] = []
 
     public init(_ kind: BusErrorKind, operation: String, bus: String, address: UInt8? = nil, errno: Errno = .none) {
         self.kind = kind
@@ -85,6 +87,20 @@ public struct BusError: Error, Equatable, CustomStringConvertible {
         if let address { text += " at \(Hex.byte(address))" }
         text += ": \(kind.summary)"
         if errno != .none { text += " (\(errno.name))" }
+        if errno == .EACCES, let group = Self.group(for: bus) { text += "; the user needs the \(group) group" }
+        if kind == .unavailable && errno != .EACCES {
+            var present = ""
+            for name in existing { present += (present.isEmpty ? "" : ", ") + name }
+            text += "; present: " + (present.isEmpty ? "none" : present)
+        }
         return text
+    }
+
+    /// The group Debian and Raspberry Pi OS give access to a device through.
+    public static func group(for path: String) -> String? {
+        if path.hasPrefix("/dev/i2c") { return "i2c" }
+        if path.hasPrefix("/dev/gpiochip") { return "gpio" }
+        if path.hasPrefix("/dev/tty") || path.hasPrefix("/dev/serial") { return "dialout" }
+        return nil
     }
 }

@@ -36,8 +36,12 @@ public final class LinuxI2CBus: I2CBus {
     public init(path: String) throws(BusError) {
         name = path
         let fd = try syscall({ path.withCString { mote_i2c_open(-1, $0) } }) { errno in
-            let kind: BusErrorKind = errno == .ENOENT || errno == .ENODEV || errno == .EACCES ? .unavailable : .from(errno: errno)
-            return BusError(kind, operation: "open", bus: path, errno: errno)
+            guard errno == .ENOENT || errno == .ENODEV || errno == .EACCES else {
+                return BusError(errno: errno, operation: "open", bus: path)
+            }
+            var error = BusError(.unavailable, operation: "open", bus: path, errno: errno)
+            error.existing = Self.adapters()
+            return error
         }
         self.fd = fd
         var bits: UInt64 = 0
@@ -52,6 +56,52 @@ public final class LinuxI2CBus: I2CBus {
 
     deinit {
         _ = mote_i2c_close(fd)
+    }
+
+    /// The adapters this machine has (/dev/i2c-N), for messages about one that is missing.
+    public static func adapters() -> [String] {
+        Files.list("/dev", prefix: "i2c-").map { "/dev/" + $0 }
+    }
+
+    /// The adapter's name as the kernel gives it ("SMBus stub driver", "bcm2835 (i2c@7e804000)").
+    public static func adapterName(_ path: String) -> String? {
+        guard path.hasPrefix("/dev/") else { return nil }
+        return Files.read("/sys/class/i2c-dev/\(path.dropFirst(5))/name").map { String($0.split(separator: "\n").first ?? "") }
+    }
+
+    public enum ProbeResult: Equatable {
+        /// Something acknowledged the address.
+        case present
+        /// A kernel driver has claimed the address (i2cdetect's "UU"); not probed.
+        case claimed
+    }
+
+    /// Probes 0x03...0x77 the way i2cdetect does by default: an SMBus read-byte at 0x30...0x37
+    /// and 0x50...0x5F (where a quick write can corrupt EEPROMs or lock some chips), a quick
+    /// write elsewhere, and addresses a kernel driver holds are left alone. Returns who answered.
+    public func scan() throws(BusError) -> [(address: UInt8, result: ProbeResult)] {
+        var found: [(address: UInt8, result: ProbeResult)] = []
+        let fd = self.fd
+        for address in UInt8(0x03)...0x77 {
+            // A quick write where the adapter has it and the address allows it, else a read.
+            let readRange = (0x30...0x37).contains(address) || (0x50...0x5F).contains(address)
+            let useRead: Bool
+            if !readRange && functionality.contains(.smbusQuick) {
+                useRead = false
+            } else if functionality.contains(.smbusReadByte) {
+                useRead = true
+            } else {
+                continue
+            }
+            let claim = mote_i2c_set_address(fd, UInt16(address), false)
+            smbusAddress = nil
+            if claim == -Errno.EBUSY.rawValue { found.append((address, .claimed)); continue }
+            guard claim == 0 else { throw BusError(errno: Errno(-claim), operation: "I2C_SLAVE", bus: name, address: address) }
+            smbusAddress = address
+            let rc = useRead ? mote_i2c_smbus_read_byte(fd) : mote_i2c_smbus_quick(fd, false)
+            if rc >= 0 { found.append((address, .present)) }
+        }
+        return found
     }
 
     public func transaction(_ address: UInt8, _ operations: UnsafeMutableBufferPointer<I2COperation>) throws(BusError) {
@@ -83,8 +133,9 @@ public final class LinuxI2CBus: I2CBus {
         }
     }
 
-    /// The register shapes drivers use, as SMBus transfers: [reg] + read(n) is a byte, or an
-    /// I2C block, read; [reg, value...] is a byte-data, or I2C block, write.
+    /// The register shapes drivers use, as SMBus transfers: [reg] + read(n) is a byte-data, or
+    /// I2C block, read; [reg, value...] a byte-data, or I2C block, write; a lone byte written or
+    /// read is an SMBus send or receive byte.
     private func smbusTransaction(_ address: UInt8, _ operations: UnsafeMutableBufferPointer<I2COperation>) throws(BusError) {
         try select(address)
         let fd = self.fd
@@ -97,6 +148,11 @@ public final class LinuxI2CBus: I2CBus {
             let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
             let read = try syscall({ mote_i2c_smbus_read_i2c_block(fd, command[0], UInt8(buffer.count), base) }, onError: fail)
             if Int(read) != buffer.count { throw BusError(.overrun, operation: "SMBus block read", bus: name, address: address) }
+        case (1, .write(let bytes)?, nil) where bytes.count == 1:
+            _ = try syscall({ mote_i2c_smbus_write_byte(fd, bytes[0]) }, onError: fail)
+        case (1, .read(let buffer)?, nil) where buffer.count == 1:
+            let value = try syscall({ mote_i2c_smbus_read_byte(fd) }, onError: fail)
+            buffer[0] = UInt8(truncatingIfNeeded: value)
         case (1, .write(let bytes)?, nil) where bytes.count == 2:
             _ = try syscall({ mote_i2c_smbus_write_byte_data(fd, bytes[0], bytes[1]) }, onError: fail)
         case (1, .write(let bytes)?, nil) where bytes.count > 2 && bytes.count <= 33:

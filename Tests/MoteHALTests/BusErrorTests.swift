@@ -23,8 +23,13 @@ import MoteHAL
         let error = BusError(errno: Errno(6), operation: "I2C_RDWR", bus: "/dev/i2c-1", address: 0x76)
         #expect(error.kind == .noAcknowledge(.address))
         #expect(error.description == "I2C_RDWR on /dev/i2c-1 at 0x76: no acknowledge (address) (ENXIO)")
-        let open = BusError(.unavailable, operation: "open", bus: "/dev/i2c-9", errno: .ENOENT)
-        #expect(open.description == "open on /dev/i2c-9: not available (ENOENT)")
+        var open = BusError(.unavailable, operation: "open", bus: "/dev/i2c-9", errno: .ENOENT)
+        open.existing = ["/dev/i2c-1", "/dev/i2c-20"]
+        #expect(open.description == "open on /dev/i2c-9: not available (ENOENT); present: /dev/i2c-1, /dev/i2c-20")
+        let denied = BusError(.unavailable, operation: "open", bus: "/dev/i2c-1", errno: .EACCES)
+        #expect(denied.description == "open on /dev/i2c-1: not available (EACCES); the user needs the i2c group")
+        let tty = BusError(errno: .EACCES, operation: "open", bus: "/dev/ttyAMA0")
+        #expect(tty.description == "open on /dev/ttyAMA0: failed (EACCES); the user needs the dialout group")
     }
 
     @Test func unknownErrnoIsNamedByNumber() {

@@ -40,6 +40,7 @@ int32_t mote_i2c_set_address(int32_t fd, uint16_t address, bool force);
 // SMBus transfers through libi2c. Results are returned (>= 0) or -errno.
 int32_t mote_i2c_smbus_quick(int32_t fd, bool read);
 int32_t mote_i2c_smbus_read_byte(int32_t fd);
+int32_t mote_i2c_smbus_write_byte(int32_t fd, uint8_t value);
 int32_t mote_i2c_smbus_read_byte_data(int32_t fd, uint8_t command);
 int32_t mote_i2c_smbus_write_byte_data(int32_t fd, uint8_t command, uint8_t value);
 int32_t mote_i2c_smbus_read_word_data(int32_t fd, uint8_t command);

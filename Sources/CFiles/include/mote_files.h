@@ -1,0 +1,27 @@
+// CFiles: directory listings and small text-file reads, for what Linux says through /dev,
+// /sys and /proc (which adapters, chips and ports exist; the board's device-tree model).
+// Exists because the Embedded build has no libc module; it stays with those lookups.
+#ifndef MOTE_FILES_H
+#define MOTE_FILES_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// The names in `directory` that start with `prefix`, sorted, each followed by '\n', into
+// `buffer` (at most `size` bytes, NUL-terminated). Returns the bytes written or -errno.
+int32_t mote_files_list(const char *directory, const char *prefix, char *buffer, size_t size);
+
+// Up to `size` - 1 bytes of the file, NUL-terminated. Returns the bytes read or -errno.
+int32_t mote_files_read(const char *path, char *buffer, size_t size);
+
+// 0 when `path` exists, else -errno.
+int32_t mote_files_exists(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

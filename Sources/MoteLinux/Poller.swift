@@ -1,0 +1,25 @@
+import CPoll
+import MoteHAL
+
+/// The node loop's one wait: until a descriptor is readable or the deadline passes, with the
+/// thread asleep in ppoll() meanwhile, so an idle node uses no CPU.
+public enum Poller {
+    /// The indices of `descriptors` that are readable (or have hung up or failed, which a read
+    /// then reports); empty when `deadline` passed first. A nil deadline waits for ever.
+    public static func wait(readable descriptors: [Int32], until deadline: Instant?, clock: some Clock) -> [Int] {
+        var fds = descriptors.map { mote_poll_fd(fd: $0, events: UInt32(MOTE_POLL_READABLE), revents: 0) }
+        while true {
+            var timeout: Int64 = -1
+            if let deadline {
+                timeout = max(0, (deadline - clock.now()).nanoseconds)
+            }
+            let count = UInt32(fds.count)
+            let result = fds.withUnsafeMutableBufferPointer { mote_poll_wait($0.baseAddress, count, timeout) }
+            if result == -Errno.EINTR.rawValue { continue }
+            if result < 0 { fatalError("ppoll failed: \(Errno(-result).name)") }  // EFAULT/EINVAL: a Mote bug
+            var ready: [Int] = []
+            for index in fds.indices where fds[index].revents != 0 { ready.append(index) }
+            return ready
+        }
+    }
+}
