@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "MoteCLI", dependencies: ["MoteHAL", "MoteLinux", "MoteDrivers", "MoteSimulation", "MoteNode"]),
         .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
 
-        .testTarget(name: "MoteHALTests", dependencies: ["MoteHAL"]),
+        .testTarget(name: "MoteHALTests", dependencies: ["MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteLinuxTests", dependencies: ["MoteLinux", "MoteHAL"]),
         .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),

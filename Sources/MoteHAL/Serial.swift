@@ -84,7 +84,8 @@ public struct LineReader<Port: SerialPort, C: Clock> {
 
     /// The next line without its terminator.
     public mutating func readLine(timeout: TimeSpan, interByte: TimeSpan) throws(Failure) -> [UInt8] {
-        var deadline = clock.now() + timeout
+        // Bytes left over from the last call have started a line: they are on the inter-byte clock.
+        var deadline = clock.now() + (buffer.isEmpty ? timeout : interByte)
         while true {
             if let end = buffer.firstIndex(of: 0x0A) {
                 var line = Array(buffer[..<end])
@@ -136,7 +137,7 @@ public struct FramedReader<Port: SerialPort, C: Clock> {
     /// bytes are in. Returns the frame including the start pattern.
     public mutating func readFrame(start: [UInt8], timeout: TimeSpan, interByte: TimeSpan,
                                    maximumLength: Int, length: ([UInt8]) -> Int?) throws(Failure) -> [UInt8] {
-        var deadline = clock.now() + timeout
+        var deadline = clock.now() + (buffer.isEmpty ? timeout : interByte)
         while true {
             // Drop what cannot begin a frame.
             while !buffer.isEmpty && !start.starts(with: buffer.prefix(start.count)) { buffer.removeFirst() }

@@ -3,18 +3,32 @@ import MoteHAL
 
 /// A file descriptor that reads and writes without blocking and waits with ppoll: shared by
 /// serial ports and pseudo-terminal masters.
-struct NonBlockingDescriptor {
+final class NonBlockingDescriptor {
     let fd: Int32
     let name: String
     private let clock = MonotonicClock(fromBoot: true)
+    /// Set when poll reported a hang-up: a read of nothing then means the end, not "no data yet"
+    /// (with VMIN = VTIME = 0 a tty read returns 0 in both cases).
+    private var hungUp = false
+
+    init(fd: Int32, name: String) {
+        self.fd = fd
+        self.name = name
+    }
 
     func read(into buffer: inout [UInt8]) throws(BusError) -> Int {
         let fd = self.fd
         let rc = buffer.withUnsafeMutableBufferPointer { mote_serial_read(fd, $0.baseAddress, $0.count) }
         if rc == -Errno.EAGAIN.rawValue || rc == -Errno.EINTR.rawValue { return 0 }
-        // EIO on a pseudo-terminal whose other end is closed: nothing to read, not a bus fault.
-        if rc == -Errno.EIO.rawValue { return 0 }
+        // EIO: a USB adapter unplugged, or a pseudo-terminal whose far end closed. Reported, so a
+        // reader stops instead of spinning on a descriptor that polls readable for ever.
+        if rc == -Errno.EIO.rawValue {
+            throw BusError(.unavailable, operation: "read (the other end hung up)", bus: name, errno: .EIO)
+        }
         guard rc >= 0 else { throw BusError(errno: Errno(-rc), operation: "read", bus: name) }
+        if rc == 0 && hungUp && !buffer.isEmpty {
+            throw BusError(.unavailable, operation: "read (the other end hung up)", bus: name, errno: .EIO)
+        }
         return Int(rc)
     }
 
@@ -34,7 +48,9 @@ struct NonBlockingDescriptor {
     }
 
     func waitReadable(until deadline: Instant) -> Bool {
-        return !Poller.wait(readable: [fd], until: deadline, clock: clock).isEmpty
+        let ready = Poller.wait(readable: [fd], until: deadline, clock: clock)
+        if ready.first?.hungUp == true { hungUp = true }
+        return !ready.isEmpty
     }
 
     private func waitWritable() -> Bool {
