@@ -147,7 +147,10 @@ enum GPIOCommand {
             guard let event = try line.nextEvent(until: deadline) else { return ExitCode.timeout }
             seen += 1
             let kind = event.rising ? "rising" : "falling"
-            let seconds = DecimalText.format(Double(event.timestamp.nanoseconds) / 1e9, decimals: 9)
+            let ns = event.timestamp.nanoseconds
+            var fraction = String(ns % 1_000_000_000)
+            while fraction.utf8.count < 9 { fraction = "0" + fraction }
+            let seconds = "\(ns / 1_000_000_000).\(fraction)"
             report.emit(human: "\(seconds)  \(kind)  seq \(event.sequence)",
                         json: "{\"type\":\"edge\",\(prefix),\(JSONText.field("edge", kind)),\"timestamp_ns\":\(event.timestamp.nanoseconds),\"seq\":\(event.sequence)}")
         }
