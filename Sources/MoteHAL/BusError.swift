@@ -26,10 +26,9 @@ public enum BusErrorKind: Equatable, Sendable {
     public static func from(errno: Errno) -> BusErrorKind {
         switch errno {
         case .ENXIO: return .noAcknowledge(.address)
-        // linux-embedded-hal reads ENODEV as a data NAK; i2c-bcm2835 (every Raspberry Pi)
-        // reports any NAK as EREMOTEIO without saying which phase.
-        case .ENODEV: return .noAcknowledge(.data)
-        case .EREMOTEIO: return .noAcknowledge(.unknown)
+        // Without a phase: SMBus emulation (i2c-stub and others) answers an absent address with
+        // ENODEV, and i2c-bcm2835 (every Raspberry Pi) reports any NAK as EREMOTEIO.
+        case .ENODEV, .EREMOTEIO: return .noAcknowledge(.unknown)
         case .EAGAIN: return .arbitrationLoss
         case .ETIMEDOUT: return .timeout
         case .EOVERFLOW: return .overrun

@@ -1,0 +1,207 @@
+#!/bin/sh
+# The checks of mote's GPIO and I2C diagnostics on the emulated board of scripts/board-test.
+# Runs in the guest under busybox sh with `mote` on PATH, after /init made the gpio-sim chip
+# "mote-sim" (8 lines: LED, BUTTON, DOOR, PUMP at offsets 0-3, the rest unnamed) and loaded
+# i2c-stub with a chip at 0x76. Prints "ok     NAME" or "FAILED NAME" (and what went wrong) per
+# check, then "board-test: N passed, M failed".
+
+passed=0 failed=0
+cfg=/sys/kernel/config/gpio-sim/mote
+chip=$(cat $cfg/bank0/chip_name)                      # e.g. gpiochip1
+sim=/sys/devices/platform/$(cat $cfg/dev_name)/$chip  # sim_gpioN/pull drives, sim_gpioN/value shows
+out=/tmp/out err=/tmp/err
+bus=
+for adapter in /sys/class/i2c-adapter/*; do
+  [ "$(cat "$adapter/name")" = "SMBus stub driver" ] && bus=/dev/${adapter##*/}
+done
+
+check() {  # check NAME COMMAND...: runs COMMAND, reports and counts
+  check_name=$1; shift
+  if "$@" >/tmp/check.log 2>&1; then
+    echo "ok     $check_name"; passed=$((passed + 1))
+  else
+    echo "FAILED $check_name"; sed 's/^/       | /' /tmp/check.log; failed=$((failed + 1))
+  fi
+}
+
+# Every mote call is bounded: a hang shows as exit 143 instead of stopping the run.
+mote() { timeout 10 mote "$@"; }
+
+expect() {  # expect WANT COMMAND...: COMMAND exits 0 and prints exactly WANT
+  want=$1; shift
+  got=$("$@" 2>&1); rc=$?
+  [ $rc -eq 0 ] && [ "$got" = "$want" ] && return 0
+  echo "\$ $*"; echo "$got"; echo "(exit $rc; expected exit 0 and: $want)"; return 1
+}
+
+pull() { echo "pull-$2" > $sim/sim_gpio$1/pull; }  # pull OFFSET up|down: drives an input
+value() { cat $sim/sim_gpio$1/value; }             # the level the chip sees on OFFSET
+
+until_value() {  # until_value OFFSET WANT: waits up to 2 s for the line's level to be WANT
+  n=0
+  while [ "$(value $1)" != "$2" ]; do
+    [ $n -ge 40 ] && { echo "sim_gpio$1/value is $(value $1), expected $2"; return 1; }
+    usleep 50000; n=$((n + 1))
+  done
+}
+
+until_requested() {  # waits up to 2 s until a process holds a GPIO line request
+  n=0
+  until ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q 'anon_inode:gpio'; do
+    [ $n -ge 40 ] && { echo "no process holds a GPIO line request"; return 1; }
+    usleep 50000; n=$((n + 1))
+  done
+}
+
+exited() {  # exited PID WANT: the background job PID exits with status WANT
+  wait $1; rc=$?
+  [ $rc -eq $2 ] || { echo "exit status $rc, expected $2"; cat $out $err 2>/dev/null; return 1; }
+}
+
+has() {  # has LINE KEY VALUE: line LINE of $out (JSON) has "KEY":VALUE
+  sed -n "$1p" $out | grep -q "\"$2\": *$3[,}]" && return 0
+  echo "event $1 lacks \"$2\":$3:"; cat $out; return 1
+}
+
+events() { wc -l < $out | tr -d ' '; }
+
+# --- GPIO
+
+gpio_list() {
+  mote gpio list > $out || { cat $out; return 1; }
+  awk -v chip="$chip" '
+    /^[^ ]/ { in_sim = ($0 == chip " [mote-sim] 8 lines"); found += in_sim; next }
+    in_sim  { name[$1] = $2; lines++ }
+    END { exit !(found == 1 && lines == 8 && name[0] == "LED" && name[1] == "BUTTON" &&
+                 name[2] == "DOOR" && name[3] == "PUMP" && name[4] == "-" && name[7] == "-") }
+  ' $out && return 0
+  echo "mote gpio list printed:"; cat $out; return 1
+}
+check "gpio list: mote-sim found by label, 8 lines, named" gpio_list
+
+held() {  # held OFFSET LEVEL IDLE ARGS...: `gpio set ARGS --hold 1` drives OFFSET to LEVEL;
+          # released, the line returns to its pull IDLE (up|down)
+  offset=$1 level=$2 idle=$3; shift 3
+  pull $offset $idle
+  mote gpio set mote-sim "$@" --hold 1 > $out 2> $err & pid=$!
+  until_value $offset $level || { wait $pid; cat $out $err; return 1; }
+  exited $pid 0 || return 1
+  [ $idle = up ] && idle=1 || idle=0
+  until_value $offset $idle
+}
+check "gpio set LED 1 drives the line high" held 0 1 down LED 1
+check "gpio set LED 0 drives the line low" held 0 0 up LED 0
+check "gpio set --active-low 1 drives the line low" held 3 0 up PUMP 1 --active-low
+
+listed_in_use() {
+  pull 2 down
+  mote gpio set mote-sim DOOR 1 --hold 1 > /dev/null 2>&1 & pid=$!
+  until_value 2 1 || { wait $pid; return 1; }
+  mote gpio list > $out; wait $pid
+  awk -v chip="$chip" '
+    /^[^ ]/ { in_sim = ($0 ~ "^" chip " "); next }
+    in_sim && $1 == 2 { ok = ($2 == "DOOR" && $3 == "output" && $4 != "-") }
+    END { exit !ok }
+  ' $out && return 0
+  echo "mote gpio list printed, with DOOR held:"; cat $out; return 1
+}
+check "gpio list: a held line shows as output, in use" listed_in_use
+
+get_pulled() {  # get_pulled up|down WANT ARGS...: with BUTTON pulled, `gpio get ARGS` prints WANT
+  pull 1 $1; want=$2; shift 2
+  expect $want mote gpio get mote-sim BUTTON "$@"
+}
+check "gpio get BUTTON pulled up reads 1" get_pulled up 1
+check "gpio get BUTTON pulled down reads 0" get_pulled down 0
+check "gpio get --active-low inverts" eval 'get_pulled up 0 --active-low && get_pulled down 1 --active-low'
+
+bias() {  # the requested bias reaches the chip: gpio-sim applies it as the line's pull
+  pull 2 down
+  expect 1 mote gpio get mote-sim DOOR --bias pull-up || return 1
+  [ "$(cat $sim/sim_gpio2/pull)" = pull-up ] || { echo "sim_gpio2/pull: $(cat $sim/sim_gpio2/pull)"; return 1; }
+  expect 0 mote gpio get mote-sim DOOR --bias pull-down
+}
+check "gpio get --bias pull-up/pull-down sets the line's bias" bias
+
+lookup() {
+  pull 1 up
+  expect 1 mote gpio get /dev/$chip 1 && expect 1 mote gpio get $chip BUTTON &&
+    expect 1 mote gpio get mote-sim 1
+}
+check "gpio lookup by /dev path, chip name and offset" lookup
+
+missing_chip() {
+  mote gpio get nosuchchip 0 > $out 2> $err; rc=$?
+  [ $rc -eq 1 ] && grep -q nosuchchip $err && grep -q mote-sim $err && return 0
+  echo "exit $rc; stderr:"; cat $err; return 1
+}
+check "gpio get nosuchchip: exit 1, names it and the existing chips" missing_chip
+
+watch_rising() {
+  pull 1 down
+  mote gpio watch mote-sim BUTTON --edge rising --events 1 --timeout 5 --jsonl > $out 2> $err & pid=$!
+  until_requested || { wait $pid; return 1; }
+  pull 1 up
+  exited $pid 0 || return 1
+  [ "$(events)" = 1 ] || { echo "expected 1 event:"; cat $out; return 1; }
+  has 1 type '"edge"' && has 1 chip "\"$chip\"" && has 1 line 1 && has 1 name '"BUTTON"' &&
+    has 1 edge '"rising"' && has 1 timestamp_ns '[1-9][0-9]*' && has 1 seq 1
+}
+check "gpio watch --edge rising: one rising event, timestamp, seq 1" watch_rising
+
+watch_both() {
+  pull 1 down
+  mote gpio watch mote-sim BUTTON --edge both --events 2 --timeout 5 --jsonl > $out 2> $err & pid=$!
+  until_requested || { wait $pid; return 1; }
+  pull 1 up; usleep 50000; pull 1 down
+  exited $pid 0 || return 1
+  [ "$(events)" = 2 ] || { echo "expected 2 events:"; cat $out; return 1; }
+  has 1 edge '"rising"' && has 1 seq 1 && has 2 edge '"falling"' && has 2 seq 2
+}
+check "gpio watch --edge both: rising then falling" watch_both
+
+debounce() {  # 9 toggles 5 ms apart inside a 50 ms debounce window: fewer events, at least one
+  pull 1 down
+  mote gpio watch mote-sim BUTTON --edge both --debounce 50 --events 20 --timeout 2 --jsonl > $out 2> $err & pid=$!
+  until_requested || { wait $pid; return 1; }
+  for level in up down up down up down up down up; do pull 1 $level; usleep 5000; done
+  exited $pid 3 || return 1
+  [ "$(events)" -ge 1 ] && [ "$(events)" -lt 9 ] && return 0
+  echo "$(events) events for 9 toggles:"; cat $out; return 1
+}
+check "gpio watch --debounce 50: a burst of 9 toggles gives fewer events" debounce
+
+watch_timeout() {
+  mote gpio watch mote-sim PUMP --events 1 --timeout 1 --jsonl > $out 2> $err & pid=$!
+  exited $pid 3 && [ "$(events)" = 0 ]
+}
+check "gpio watch --timeout: exit 3 when no event came" watch_timeout
+
+# --- I2C (i2c-stub: SMBus byte, word and I2C block transfers; a chip at 0x76)
+
+check "i2c: the i2c-stub adapter has a /dev/i2c-N" eval '[ -c "$bus" ] || { ls /sys/class/i2c-adapter /dev; false; }'
+check "i2c scan /dev/i2c-N lists 0x76 only" expect 0x76 mote i2c scan "$bus"
+check "i2c scan N (bus number) lists 0x76 only" expect 0x76 mote i2c scan "${bus#/dev/i2c-}"
+
+byte() {  # mote writes what busybox i2cget reads, and reads what i2cset wrote
+  mote i2c write "$bus" 0x76 0x10 0xa5 || return 1
+  expect a5 mote i2c read "$bus" 0x76 0x10 && expect 0xa5 i2cget -y "${bus#/dev/i2c-}" 0x76 0x10 &&
+    i2cset -y "${bus#/dev/i2c-}" 0x76 0x11 0x5a && expect 5a mote i2c read "$bus" 0x76 0x11
+}
+check "i2c write then read one byte (and busybox i2cget/i2cset agree)" byte
+
+block() {
+  mote i2c write "$bus" 0x76 0x20 0xde 0xad 0xbe 0xef || return 1
+  expect deadbeef mote i2c read "$bus" 0x76 0x20 4
+}
+check "i2c write then read 4 bytes" block
+
+no_ack() {
+  mote i2c read "$bus" 0x50 0x00 > $out 2> $err; rc=$?
+  [ $rc -eq 1 ] && grep -q 'no acknowledge' $err && return 0
+  echo "exit $rc; stdout: $(cat $out); stderr:"; cat $err; return 1
+}
+check "i2c read at 0x50 (nobody there): exit 1, no acknowledge" no_ack
+
+echo "board-test: $passed passed, $failed failed"
+[ $failed -eq 0 ]
