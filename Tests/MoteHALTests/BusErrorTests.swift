@@ -51,3 +51,24 @@ import MoteHAL
         #expect(TimeSpan.microseconds(5) * 3 == TimeSpan(nanoseconds: 15_000))
     }
 }
+
+@Suite struct GPIOErrorTests {
+    @Test func whatDoesNotExistIsNamedWithWhatDoes() {
+        let chip = GPIOError(.noSuchChip, operation: "open", chip: "pinctrl-rp1", errno: .ENOENT,
+                             existing: ["gpiochip0 [pinctrl-bcm2711]", "gpiochip1 [raspberrypi-exp-gpio]"])
+        #expect(chip.description == "no GPIO chip 'pinctrl-rp1'; chips: gpiochip0 [pinctrl-bcm2711], gpiochip1 [raspberrypi-exp-gpio]")
+        let none = GPIOError(.noSuchChip, operation: "open", chip: "x")
+        #expect(none.description == "no GPIO chip 'x'; chips: none")
+        let line = GPIOError(.noSuchLine, operation: "find line", chip: "gpiochip1 [mote-sim]", line: "NOPE", existing: ["0 LED", "1"])
+        #expect(line.description == "no line 'NOPE' on gpiochip1 [mote-sim]; lines: 0 LED, 1")
+    }
+
+    @Test func errnoKinds() {
+        #expect(GPIOError(errno: .EACCES, operation: "open", chip: "/dev/gpiochip0").kind == .permissionDenied)
+        #expect(GPIOError(errno: Errno(1), operation: "request", chip: "c").kind == .permissionDenied)
+        #expect(GPIOError(errno: .EBUSY, operation: "request", chip: "gpiochip0 [x]", line: "17").description
+                == "request of line 17 on gpiochip0 [x]: busy, another consumer holds it (EBUSY)")
+        #expect(GPIOError(errno: .EACCES, operation: "open", chip: "/dev/gpiochip0").description
+                == "open on /dev/gpiochip0: permission denied (EACCES); the user needs the gpio group")
+    }
+}

@@ -137,6 +137,13 @@ missing_chip() {
 }
 check "gpio get nosuchchip: exit 1, names it and the existing chips" missing_chip
 
+missing_line() {
+  mote gpio get mote-sim NOPE > $out 2> $err; rc=$?
+  [ $rc -eq 1 ] && grep -q "no line 'NOPE' on $chip \[mote-sim\]; lines: 0 LED, 1 BUTTON, 2 DOOR, 3 PUMP, 4" $err && return 0
+  echo "exit $rc; stderr:"; cat $err; return 1
+}
+check "gpio get mote-sim NOPE: exit 1, names the line and lists the chip's lines" missing_line
+
 watch_rising() {
   pull 1 down
   mote gpio watch mote-sim BUTTON --edge rising --events 1 --timeout 5 --jsonl > $out 2> $err & pid=$!
