@@ -128,6 +128,31 @@ private enum BME280Register {
     static let modeForced: UInt8 = 0x01
 }
 
+extension BME280: SensorDriver {
+    public static var part: String { "BME280" }
+
+    public var channels: [ChannelSpec] {
+        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
+         ChannelSpec(name: "humidity", unit: "%RH", decimals: 3),
+         ChannelSpec(name: "pressure", unit: "Pa", decimals: 2)]
+    }
+
+    public var location: String { "bme280@" + Hex.byte(address) }
+
+    public mutating func setUp(clock: some Clock) throws(SensorError) {
+        do { try start(clock: clock) } catch { throw error.sensorError }
+    }
+
+    public mutating func read(clock: some Clock) throws(SensorError) -> [Double?] {
+        do {
+            let m = try measure(clock: clock)
+            return [m.celsius, oversampling.humidity == 0 ? nil : m.relativeHumidity, oversampling.pressure == 0 ? nil : m.pascals]
+        } catch {
+            throw error.sensorError
+        }
+    }
+}
+
 public enum BME280Error: Error, Equatable, CustomStringConvertible {
     /// A bus transfer touching `register` failed.
     case bus(BusError, register: UInt8)
@@ -137,6 +162,15 @@ public enum BME280Error: Error, Equatable, CustomStringConvertible {
     case timeout(register: UInt8)
     /// `measure` before a successful `start`.
     case notStarted
+
+    public var sensorError: SensorError {
+        switch self {
+        case .bus: return SensorError(.bus, description)
+        case .wrongChipID: return SensorError(.identity, description)
+        case .timeout: return SensorError(.timeout, description)
+        case .notStarted: return SensorError(.device, description)
+        }
+    }
 
     public var description: String {
         switch self {
