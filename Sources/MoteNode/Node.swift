@@ -1,9 +1,11 @@
-import MoteHAL
 import MoteDrivers
+import MoteHAL
 
 /// How the node samples, filters and frames.
 public struct NodeSettings: Equatable, Sendable {
+    /// The node's tick: sensors sample every tick unless given their own interval.
     public var sampleInterval: TimeSpan = .seconds(1)
+    /// A frame goes out after every this many ticks.
     public var samplesPerFrame = 10
     public var emaAlpha = 0.2
     /// LoRaWAN FPort of the frames.
@@ -17,115 +19,193 @@ public struct NodeSettings: Equatable, Sendable {
     public init() {}
 }
 
-/// The channels of a BME280 and the CayenneLPP record each becomes.
-public enum BME280Channels {
-    public static let temperature = Channel(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2)
-    public static let humidity = Channel(name: "humidity", unit: "%RH", symbol: "%RH", decimals: 3)
-    public static let pressure = Channel(name: "pressure", unit: "Pa", symbol: "Pa", decimals: 2)
+/// Where a channel's filtered value goes in the CayenneLPP frame.
+public struct FrameField: Equatable, Sendable {
+    public var channel: UInt8
+    public var type: CayenneLPP.DataType
+    /// Multiplies the channel's value into the type's unit (0.01 for Pa → hPa).
+    public var scale: Double
+
+    public init(channel: UInt8, _ type: CayenneLPP.DataType, scale: Double = 1) {
+        self.channel = channel
+        self.type = type
+        self.scale = scale
+    }
 }
 
-/// The walking skeleton's node: one BME280, an EMA per channel, a CayenneLPP frame every N
-/// samples (temperature on channel 1, humidity on 2, barometer on 3).
+/// One sensor in the node, whatever its driver: the node holds these, not the drivers' types.
+protocol SensorSlot: AnyObject {
+    var location: String { get }
+    func setUp() throws(SensorError)
+    func read() throws(SensorError) -> [Double?]
+}
+
+final class DriverSlot<Driver: SensorDriver, C: Clock>: SensorSlot {
+    var driver: Driver
+    let clock: C
+    init(_ driver: Driver, clock: C) {
+        self.driver = driver
+        self.clock = clock
+    }
+    var location: String { driver.location }
+    func setUp() throws(SensorError) { try driver.setUp(clock: clock) }
+    func read() throws(SensorError) -> [Double?] { try driver.read(clock: clock) }
+}
+
+/// A sensor's schedule, health and per-channel filter state.
+final class ScheduledSensor {
+    let slot: any SensorSlot
+    let location: String
+    let channels: [Channel]
+    let fields: [FrameField?]
+    let interval: TimeSpan
+    var due: Instant
+    var started = false
+    var failures = 0
+    var retryAt = Instant.zero
+    var filters: [ExponentialMovingAverage]
+    /// Channels read since the last frame: only fresh values go on air.
+    var fresh: [Bool]
+
+    init(slot: any SensorSlot, channels: [Channel], fields: [FrameField?], interval: TimeSpan, due: Instant, alpha: Double) {
+        self.slot = slot
+        self.location = slot.location
+        self.channels = channels
+        self.fields = fields
+        self.interval = interval
+        self.due = due
+        self.filters = Array(repeating: ExponentialMovingAverage(alpha: alpha), count: channels.count)
+        self.fresh = Array(repeating: false, count: channels.count)
+    }
+}
+
+/// The node: sensors sampled on the clock, an EMA per channel, a CayenneLPP frame every N ticks
+/// holding the channels that have a frame field and were read since the last frame.
 ///
-/// A sensor that fails (NAK, wrong chip id, timeout) marks itself degraded and is started again
-/// with exponential backoff; the loop itself never stops for it.
-public final class Node<Bus: I2CBus, C: Clock, Sink: EventSink> {
+/// A sensor that fails (NAK, wrong identity, bad CRC, timeout) is marked degraded and set up
+/// again with exponential backoff; the loop never stops for it, and the other sensors go on.
+public final class Node<C: Clock, Sink: EventSink> {
     public let settings: NodeSettings
     public private(set) var sink: Sink
-    private var sensor: BME280<Bus>
     private let clock: C
-    private let sensorName: String
-
-    private var started = false
-    private var failures = 0
-    private var retryAt = Instant.zero
-    private var filters: [ExponentialMovingAverage]
-    private let channels = [BME280Channels.temperature, BME280Channels.humidity, BME280Channels.pressure]
+    private var sensors: [ScheduledSensor] = []
+    private var start: Instant
+    private var frameTick: Int64 = 1
+    /// Successful sensor readings so far.
     public private(set) var samples = 0
     public private(set) var framesSent = 0
 
-    public init(sensor: BME280<Bus>, clock: C, sink: Sink, settings: NodeSettings = NodeSettings()) {
-        self.sensor = sensor
+    public init(clock: C, sink: Sink, settings: NodeSettings = NodeSettings()) {
         self.clock = clock
         self.sink = sink
         self.settings = settings
-        self.sensorName = "bme280@" + Hex.byte(sensor.address)
-        self.filters = Array(repeating: ExponentialMovingAverage(alpha: settings.emaAlpha), count: 3)
+        self.start = clock.now()
     }
 
-    /// Runs on the clock until `frames` frames, `samples` samples or the `until` deadline,
-    /// whichever is given and comes first; with none, forever. Deadlines are start + k·interval,
-    /// so they never drift.
+    /// The skeleton's node: one BME280 framed as temperature (ch 1), humidity (2), barometer (3).
+    public convenience init<Bus: I2CBus>(sensor: BME280<Bus>, clock: C, sink: Sink, settings: NodeSettings = NodeSettings()) {
+        self.init(clock: clock, sink: sink, settings: settings)
+        add(sensor, frame: [FrameField(channel: 1, .temperature), FrameField(channel: 2, .humidity),
+                            FrameField(channel: 3, .barometer, scale: 0.01)])
+    }
+
+    /// Adds a sensor sampled every `interval` (the node's tick when nil), first at the node's
+    /// start. `frame` gives a field per channel, in the driver's channel order; nil or missing
+    /// entries are readings only.
+    public func add<Driver: SensorDriver>(_ driver: Driver, interval: TimeSpan? = nil, frame: [FrameField?] = []) {
+        let channels = driver.channels.map { Channel(name: $0.name, unit: $0.unit, symbol: $0.symbol, decimals: $0.decimals) }
+        var fields = frame
+        while fields.count < channels.count { fields.append(nil) }
+        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), channels: channels, fields: Array(fields.prefix(channels.count)),
+                                       interval: interval ?? settings.sampleInterval, due: start, alpha: settings.emaAlpha))
+    }
+
+    private var nextFrame: Instant {
+        start + settings.sampleInterval * (Int64(settings.samplesPerFrame) * frameTick - 1)
+    }
+
+    /// Runs on the clock until `frames` frames, `samples` readings or the `until` deadline,
+    /// whichever is given and comes first; with none, forever. Every deadline is start + k·interval,
+    /// so schedules never drift; at one instant sensors sample before the frame goes out.
     public func run(frames: Int? = nil, samples sampleLimit: Int? = nil, until end: Instant? = nil) {
-        let start = clock.now()
-        var tick: Int64 = 0
+        guard !sensors.isEmpty else { return }
         while true {
             if let frames, framesSent >= frames { return }
             if let sampleLimit, samples >= sampleLimit { return }
-            let deadline = start + settings.sampleInterval * tick
-            if let end, deadline >= end { return }
-            clock.sleep(until: deadline)
-            tick += 1
-            sample()
+            var next = nextFrame
+            for sensor in sensors where sensor.due < next { next = sensor.due }
+            if let end, next >= end { return }
+            clock.sleep(until: next)
+            for sensor in sensors where sensor.due == next {
+                sample(sensor)
+                sensor.due = sensor.due + sensor.interval
+                if let sampleLimit, samples >= sampleLimit { return }
+            }
+            if nextFrame == next {
+                sendFrame()
+                frameTick += 1
+            }
         }
     }
 
-    /// One scheduled sample: (re)start the sensor if due, measure, filter, frame.
-    public func sample() {
-        if !started {
-            guard clock.now() >= retryAt else { return }
+    private func sample(_ sensor: ScheduledSensor) {
+        if !sensor.started {
+            guard clock.now() >= sensor.retryAt else { return }
             do {
-                try sensor.start(clock: clock)
-                started = true
-                if failures > 0 { sink.emit(.sensorState(sensor: sensorName, .ok, at: clock.now())) }
-                failures = 0
+                try sensor.slot.setUp()
+                sensor.started = true
+                if sensor.failures > 0 { sink.emit(.sensorState(sensor: sensor.location, .ok, at: clock.now())) }
+                sensor.failures = 0
             } catch {
-                degrade(error)
+                degrade(sensor, error)
                 return
             }
         }
-        let measurement: BME280Measurement
+        let values: [Double?]
         do {
-            measurement = try sensor.measure(clock: clock)
+            values = try sensor.slot.read()
         } catch {
-            started = false
-            degrade(error)
+            sensor.started = false
+            degrade(sensor, error)
             return
         }
         let now = clock.now()
-        for index in 0..<3 {
-            let value = index == 0 ? measurement.celsius : index == 1 ? measurement.relativeHumidity : measurement.pascals
-            let filtered = filters[index].update(value)
-            sink.emit(.reading(sensor: sensorName, Reading(channel: channels[index], value: value, timestamp: now), filtered: filtered))
+        for index in sensor.channels.indices where index < values.count {
+            guard let value = values[index] else { continue }
+            let filtered = sensor.filters[index].update(value)
+            sensor.fresh[index] = true
+            sink.emit(.reading(sensor: sensor.location, Reading(channel: sensor.channels[index], value: value, timestamp: now), filtered: filtered))
         }
         samples += 1
-        if samples % settings.samplesPerFrame == 0 { sendFrame(at: now) }
     }
 
-    private func sendFrame(at now: Instant) {
+    private func sendFrame() {
+        let now = clock.now()
         var frame = CayenneLPP(capacity: settings.frameCapacity)
-        let records: [(UInt8, CayenneLPP.DataType, Double)] = [
-            (1, .temperature, filters[0].value ?? .nan),
-            (2, .humidity, filters[1].value ?? .nan),
-            (3, .barometer, (filters[2].value ?? .nan) / 100),
-        ]
-        for (channel, type, value) in records {
-            do {
-                try frame.add(channel: channel, type, value)
-            } catch {
-                sink.emit(.warning(error.description, at: now))
+        var records = 0
+        for sensor in sensors {
+            for index in sensor.channels.indices {
+                guard let field = sensor.fields[index], sensor.fresh[index], let value = sensor.filters[index].value else { continue }
+                sensor.fresh[index] = false
+                do {
+                    try frame.add(channel: field.channel, field.type, value * field.scale)
+                    records += 1
+                } catch {
+                    sink.emit(.warning(error.description, at: now))
+                }
             }
         }
+        guard records > 0 else { return }  // nothing fresh to say
         sink.emit(.frame(Frame(sequence: UInt32(framesSent), port: settings.port, format: "cayennelpp", bytes: frame.bytes), at: now))
         framesSent += 1
     }
 
-    private func degrade(_ error: BME280Error) {
-        failures += 1
+    private func degrade(_ sensor: ScheduledSensor, _ error: SensorError) {
+        sensor.failures += 1
         var backoff = settings.initialBackoff
-        for _ in 1..<min(failures, 32) where backoff < settings.maximumBackoff { backoff = backoff + backoff }
+        for _ in 1..<min(sensor.failures, 32) where backoff < settings.maximumBackoff { backoff = backoff + backoff }
         if settings.maximumBackoff < backoff { backoff = settings.maximumBackoff }
-        retryAt = clock.now() + backoff
-        sink.emit(.sensorState(sensor: sensorName, .degraded(reason: error.description, retryAt: retryAt), at: clock.now()))
+        sensor.retryAt = clock.now() + backoff
+        sink.emit(.sensorState(sensor: sensor.location, .degraded(reason: error.description, retryAt: sensor.retryAt), at: clock.now()))
     }
 }

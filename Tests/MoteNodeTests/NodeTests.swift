@@ -21,7 +21,7 @@ struct Recorder: EventSink {
     var readings: Int { events.filter { if case .reading = $0 { return true } else { return false } }.count }
 }
 
-func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model) -> Void = { _ in }) -> Node<SimulatedI2CBus, VirtualClock, Recorder> {
+func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model) -> Void = { _ in }) -> Node<VirtualClock, Recorder> {
     let clock = VirtualClock()
     let bus = SimulatedI2CBus(name: "sim-i2c-1")
     let model = BME280Model(clock: clock)
@@ -54,7 +54,9 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
             "3000 degraded until 7000: \(reason)",
             "7003 ok",
         ])
-        #expect(node.samples == 10)
+        // Frames keep their schedule (after ticks 9, 19, ...) and carry what is fresh: the
+        // first holds the samples of 7, 8 and 9 s.
+        #expect(node.samples == 3)
         #expect(node.framesSent == 1)
     }
 
@@ -91,6 +93,15 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
         #expect(node.samples == 0)
     }
 
+    @Test func noFreshValuesMeansNoFrame() {
+        // Retries at 1, 3, 7 and 15 s; back at 15 s, so the frame slot after 9 s has nothing.
+        let node = simulatedNode { $0.inject(.nakAddress, from: .zero, until: .zero + .seconds(14)) }
+        node.run(until: .zero + .seconds(30))
+        #expect(node.sink.frames.map(\.sequence) == [0, 1])
+        let times = node.sink.events.compactMap { if case .frame(_, let at) = $0 { return at.milliseconds } else { return nil } }
+        #expect(times == [19_009, 29_009])
+    }
+
     @Test func aValueThatDoesNotFitIsLeftOutWithAWarning() {
         var settings = NodeSettings()
         settings.frameCapacity = 10
@@ -101,7 +112,8 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
     }
 
     @Test func eventsPrintAsJSONLines() {
-        let reading = Reading(channel: BME280Channels.temperature, value: 25.084, timestamp: Instant(nanoseconds: 1_009_300_000))
+        let temperature = Channel(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2)
+        let reading = Reading(channel: temperature, value: 25.084, timestamp: Instant(nanoseconds: 1_009_300_000))
         #expect(EventText.json(.reading(sensor: "bme280@0x76", reading, filtered: 25.0)) ==
                 #"{"type":"reading","t":1009,"sensor":"bme280@0x76","channel":"temperature","value":25.08,"filtered":25.00,"unit":"Cel"}"#)
         let frame = Frame(sequence: 7, port: 1, format: "cayennelpp", bytes: [0x01, 0x67, 0x00, 0xFB])
