@@ -101,3 +101,14 @@ public struct Debouncer: Equatable, Sendable {
         return GPIOEdgeEvent(rising: pending.level, timestamp: pending.since, sequence: sequence)
     }
 }
+
+/// A requested GPIO line as drivers use it: read, drive, and take the edges queued so far.
+/// `LinuxGPIOLine` and `SimulatedGPIOLine` conform.
+public protocol GPIOPin: AnyObject {
+    /// The logical level (active-low applied).
+    func value() throws(GPIOError) -> Bool
+    /// Drives an output.
+    func set(_ value: Bool) throws(GPIOError)
+    /// The edge events reported since the last call, oldest first, without waiting.
+    func takeEvents() throws(GPIOError) -> [GPIOEdgeEvent]
+}

@@ -27,13 +27,13 @@ public struct GPIOError: Error, Equatable, CustomStringConvertible {
         self.existing = existing
     }
 
-    /// From a libgpiod errno: EACCES/EPERM a permission problem, EBUSY a taken line.
+    /// From a libgpiod errno: EACCES/EPERM a permission problem, EBUSY a taken line. (A chip
+    /// that goes away under a held line reads ENODEV: `.other`, since it did exist.)
     public init(errno: Errno, operation: String, chip: String, line: String? = nil) {
         let kind: Kind
         switch errno.rawValue {
         case Errno.EACCES.rawValue, 1: kind = .permissionDenied  // 1 = EPERM
         case Errno.EBUSY.rawValue: kind = .busy
-        case Errno.ENOENT.rawValue, Errno.ENODEV.rawValue: kind = .noSuchChip
         case Errno.EOPNOTSUPP.rawValue: kind = .unsupported
         default: kind = .other
         }

@@ -116,7 +116,7 @@ public final class LinuxGPIOChip {
 /// Edge events carry the kernel's CLOCK_MONOTONIC timestamps (`Instant`s since boot). With a
 /// debounce window and libgpiod 1.6 (no kernel debounce), the line asks the kernel for both
 /// edges and `Debouncer` reports the settled ones.
-public final class LinuxGPIOLine {
+public final class LinuxGPIOLine: GPIOPin {
     public let chip: LinuxGPIOChip
     public let offset: Int
     public private(set) var settings: GPIOLineSettings
@@ -236,6 +236,14 @@ public final class LinuxGPIOLine {
             if let settled = debouncer?.expire(at: now) { return settled }
             if let deadline, now >= deadline { return nil }
         }
+    }
+
+    /// Every event reported up to now (debounced ones once settled), without waiting.
+    public func takeEvents() throws(GPIOError) -> [GPIOEdgeEvent] {
+        var events: [GPIOEdgeEvent] = []
+        let now = kernelClock.now()
+        while let event = try nextEvent(until: now) { events.append(event) }
+        return events
     }
 
     /// Kernel time now, on the timeline of event timestamps.

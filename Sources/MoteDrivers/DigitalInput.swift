@@ -1,0 +1,37 @@
+import MoteHAL
+
+/// A contact or a PIR on a GPIO input (door, button, motion): reports its level and the
+/// changes since the last reading, taken from the line's edge events, so a door opened and
+/// closed between two samples still counts. Debounce is the line's (kernel or `Debouncer`).
+public struct DigitalInput<Pin: GPIOPin>: SensorDriver {
+    public static var part: String { "digital-input" }
+    public let pin: Pin
+    public let name: String
+    public var location: String { "input:" + name }
+    /// Every edge since the driver started, as events, for the node to log.
+    public private(set) var lastEvents: [GPIOEdgeEvent] = []
+
+    public init(pin: Pin, name: String) {
+        self.pin = pin
+        self.name = name
+    }
+
+    public var channels: [ChannelSpec] {
+        [ChannelSpec(name: name, unit: "1", symbol: "", decimals: 0),
+         ChannelSpec(name: name + "_changes", unit: "count", symbol: "changes", decimals: 0)]
+    }
+
+    public mutating func setUp(clock: some Clock) throws(SensorError) {
+        do { _ = try pin.takeEvents() } catch { throw SensorError(.bus, error.description) }
+    }
+
+    public mutating func read(clock: some Clock) throws(SensorError) -> [Double?] {
+        do {
+            lastEvents = try pin.takeEvents()
+            let level = try pin.value()
+            return [level ? 1 : 0, Double(lastEvents.count)]
+        } catch {
+            throw SensorError(.bus, error.description)
+        }
+    }
+}
