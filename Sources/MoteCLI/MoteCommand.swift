@@ -31,6 +31,16 @@ public enum MoteCommand {
             Console.line(Options.usage)
             return 0
         }
+        if options.listDrivers {
+            for (part, bus, measures) in SimulatedBoard.parts {
+                var name = part
+                while name.utf8.count < 16 { name += " " }
+                var busName = bus
+                while busName.utf8.count < 8 { busName += " " }
+                Console.line(name + busName + measures)
+            }
+            return 0
+        }
         if let path = options.i2cBus {
             return runBoard(path: path, options: options)
         }
@@ -44,20 +54,15 @@ public enum MoteCommand {
         return 0
     }
 
-    /// The simulated board: a BME280 model at 0x76 on a simulated I2C bus.
-    private static func simulatedSensor(clock: some Clock, faults: [Options.FaultSpec]) -> BME280<SimulatedI2CBus> {
+    /// The BME280 model at 0x76 on a simulated I2C bus, alone: the bench's workload.
+    private static func simulatedBME280(clock: some Clock) -> BME280<SimulatedI2CBus> {
         let bus = SimulatedI2CBus(name: "sim-i2c-1")
-        let model = BME280Model(address: 0x76, clock: clock)
-        for spec in faults {
-            model.inject(spec.fault, from: .zero + .seconds(spec.from), until: spec.until.map { .zero + .seconds($0) })
-        }
-        bus.attach(model)
+        bus.attach(BME280Model(address: 0x76, clock: clock))
         return BME280(bus: bus, address: 0x76)
     }
 
     private static func runSimulatedBoard<C: Clock>(clock: C, options: Options, frames: Int?) {
-        let sensor = simulatedSensor(clock: clock, faults: options.faults)
-        let node = Node(sensor: sensor, clock: clock, sink: ConsoleSink(format: options.output))
+        let node = SimulatedBoard.node(clock: clock, sink: ConsoleSink(format: options.output), faults: options.faults)
         node.run(frames: frames)
     }
 
@@ -81,7 +86,7 @@ public enum MoteCommand {
     /// CayenneLPP frame per 10 samples; one digest line instead of every event.
     private static func runBench(samples: Int) {
         let clock = VirtualClock()
-        let node = Node(sensor: simulatedSensor(clock: clock, faults: []), clock: clock, sink: FrameDigest())
+        let node = Node(sensor: simulatedBME280(clock: clock), clock: clock, sink: FrameDigest())
         node.run(samples: samples)
         Console.line(node.sink.summary(samples: node.samples))
     }

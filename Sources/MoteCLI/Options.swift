@@ -14,6 +14,7 @@ public struct Options: Equatable {
     public var i2cBus: String?
     public var i2cAddress: UInt8 = 0x76
     public var help = false
+    public var listDrivers = false
 
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
     public struct FaultSpec: Equatable {
@@ -32,11 +33,13 @@ public struct Options: Equatable {
 
     public static let usage = """
         usage: mote [--jsonl] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
-                    [--i2c-bus PATH [--i2c-address A]] [--help]
+                    [--i2c-bus PATH [--i2c-address A]] [--list-drivers] [--help]
+               mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
 
-        Runs a Mote node. With no options it runs the simulated board: a BME280 on a simulated
-        I2C bus, sampled once a second on a virtual clock (as fast as the CPU allows), an EMA
-        filter per channel and a CayenneLPP frame every 10 samples.
+        Runs a Mote node. With no options it runs the simulated board: one of every supported
+        part on its device model (a BME280 on a simulated I2C bus, sampled once a second, and
+        the others), on a virtual clock (as fast as the CPU allows), an EMA filter per channel
+        and a CayenneLPP frame of the BME280's channels every 10 samples.
 
           --jsonl             one JSON object per event instead of lines for people
           --frames N          stop after N frames
@@ -49,6 +52,7 @@ public struct Options: Equatable {
           --i2c-bus PATH      read a real BME280 on this adapter (e.g. /dev/i2c-1) on the
                               kernel's clock instead of the simulated board
           --i2c-address A     its address: 0x76 (SDO low, the default) or 0x77
+          --list-drivers      print the supported parts, one per line
           -h, --help          print this text
         """
 
@@ -79,6 +83,7 @@ public struct Options: Equatable {
             case "--jsonl": options.output = .jsonl
             case "--realtime": options.realtime = true
             case "-h", "--help": options.help = true
+            case "--list-drivers": options.listDrivers = true
             case "--frames", "--bench-samples", "--fault", "--i2c-bus", "--i2c-address":
                 let text: String
                 switch value(for: name, inline: inline) {
@@ -108,7 +113,7 @@ public struct Options: Equatable {
             default:
                 return .failure(UsageError(argument.hasPrefix("-") ? "unknown option '\(argument)'" : "unexpected argument '\(argument)'"))
             }
-            if inline != nil && (name == "--jsonl" || name == "--realtime" || name == "--help") {
+            if inline != nil && (name == "--jsonl" || name == "--realtime" || name == "--help" || name == "--list-drivers") {
                 return .failure(UsageError("option \(name) takes no value"))
             }
             index += 1

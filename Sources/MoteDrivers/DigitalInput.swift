@@ -17,8 +17,8 @@ public struct DigitalInput<Pin: GPIOPin>: SensorDriver {
     }
 
     public var channels: [ChannelSpec] {
-        [ChannelSpec(name: name, unit: "1", symbol: "", decimals: 0),
-         ChannelSpec(name: name + "_changes", unit: "count", symbol: "changes", decimals: 0)]
+        [ChannelSpec(name: name, unit: "1", symbol: "", decimals: 0, continuous: false),
+         ChannelSpec(name: name + "_changes", unit: "count", symbol: "changes", decimals: 0, continuous: false)]
     }
 
     public mutating func setUp(clock: some Clock) throws(SensorError) {

@@ -22,7 +22,7 @@ public struct PulseCounter<Pin: GPIOPin>: SensorDriver {
     }
 
     public var channels: [ChannelSpec] {
-        [ChannelSpec(name: name + "_total", unit: unit, decimals: 4),
+        [ChannelSpec(name: name + "_total", unit: unit, decimals: 4, continuous: false),
          ChannelSpec(name: name + "_rate", unit: unit + "/s", decimals: 4)]
     }
 

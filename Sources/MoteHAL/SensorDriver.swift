@@ -8,12 +8,15 @@ public struct ChannelSpec: Equatable, Sendable {
     public var symbol: String
     /// Decimals worth printing: the resolution the part delivers.
     public var decimals: Int
+    /// False for levels, counts and totals, which a smoothing filter would only falsify.
+    public var continuous: Bool
 
-    public init(name: String, unit: String, symbol: String? = nil, decimals: Int) {
+    public init(name: String, unit: String, symbol: String? = nil, decimals: Int, continuous: Bool = true) {
         self.name = name
         self.unit = unit
         self.symbol = symbol ?? unit
         self.decimals = decimals
+        self.continuous = continuous
     }
 }
 

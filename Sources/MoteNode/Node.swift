@@ -67,14 +67,15 @@ final class ScheduledSensor {
     /// Channels read since the last frame: only fresh values go on air.
     var fresh: [Bool]
 
-    init(slot: any SensorSlot, channels: [Channel], fields: [FrameField?], interval: TimeSpan, due: Instant, alpha: Double) {
+    init(slot: any SensorSlot, channels: [Channel], smoothed: [Bool], fields: [FrameField?], interval: TimeSpan, due: Instant, alpha: Double) {
         self.slot = slot
         self.location = slot.location
         self.channels = channels
         self.fields = fields
         self.interval = interval
         self.due = due
-        self.filters = Array(repeating: ExponentialMovingAverage(alpha: alpha), count: channels.count)
+        // Levels, counts and totals pass through: an EMA with α = 1 just keeps the last value.
+        self.filters = smoothed.map { ExponentialMovingAverage(alpha: $0 ? alpha : 1) }
         self.fresh = Array(repeating: false, count: channels.count)
     }
 }
@@ -116,7 +117,8 @@ public final class Node<C: Clock, Sink: EventSink> {
         let channels = driver.channels.map { Channel(name: $0.name, unit: $0.unit, symbol: $0.symbol, decimals: $0.decimals) }
         var fields = frame
         while fields.count < channels.count { fields.append(nil) }
-        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), channels: channels, fields: Array(fields.prefix(channels.count)),
+        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), channels: channels, smoothed: driver.channels.map(\.continuous),
+                                       fields: Array(fields.prefix(channels.count)),
                                        interval: interval ?? settings.sampleInterval, due: start, alpha: settings.emaAlpha))
     }
 

@@ -15,13 +15,13 @@ public final class DS18B20Model: OneWireBus {
     }
 
     public let id: String
-    private let clock: VirtualClock
+    private let clock: any Clock
     private var schedule: [(fault: Fault, from: Instant, until: Instant?)] = []
     private var last: Int16 = 0
     /// 1/16 °C at the start of the drift curve: 21.5 °C.
     public var base: Int16 = 344
 
-    public init(id: String = "28-0316a2795dff", clock: VirtualClock) {
+    public init(id: String = "28-0316a2795dff", clock: any Clock) {
         self.id = id
         self.clock = clock
     }

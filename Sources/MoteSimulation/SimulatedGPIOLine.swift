@@ -6,7 +6,7 @@ import MoteHAL
 /// the same `Debouncer` the Linux line uses on libgpiod 1.6.
 public final class SimulatedGPIOLine: GPIOPin {
     public let name: String
-    private let clock: VirtualClock
+    private let clock: any Clock
     private var level: Bool
     private var changes: [(at: Instant, level: Bool)] = []
     private var debouncer: Debouncer?
@@ -16,7 +16,7 @@ public final class SimulatedGPIOLine: GPIOPin {
     /// Every level an output was driven to, with the time: what a test checks.
     public private(set) var driven: [(at: Instant, level: Bool)] = []
 
-    public init(name: String, clock: VirtualClock, level: Bool = false, edge: GPIOLineSettings.Edge = .both, debounce: TimeSpan = .zero) {
+    public init(name: String, clock: any Clock, level: Bool = false, edge: GPIOLineSettings.Edge = .both, debounce: TimeSpan = .zero) {
         self.name = name
         self.clock = clock
         self.level = level
@@ -27,7 +27,7 @@ public final class SimulatedGPIOLine: GPIOPin {
     /// The line changes to `level` at `at` (an input driven from outside).
     public func change(to level: Bool, at: Instant) {
         changes.append((at, level))
-        changes.sort { $0.at < $1.at }
+        if changes.count > 1 && changes[changes.count - 2].at > at { changes.sort { $0.at < $1.at } }
     }
 
     /// `count` pulses starting at `start`, one every `period`, each high for `width`, with
