@@ -33,7 +33,7 @@ public struct PulseCounter<Pin: GPIOPin>: SensorDriver {
     public mutating func read(clock: some Clock) throws(SensorError) -> [Double?] {
         let events: [GPIOEdgeEvent]
         do { events = try pin.takeEvents() } catch { throw SensorError(.bus, error.description) }
-        let pulses = events.filter(\.rising).count
+        let pulses = events.filter { $0.rising }.count
         total += UInt64(pulses)
         let now = clock.now()
         defer { lastReading = now }

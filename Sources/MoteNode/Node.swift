@@ -117,7 +117,7 @@ public final class Node<C: Clock, Sink: EventSink> {
         let channels = driver.channels.map { Channel(name: $0.name, unit: $0.unit, symbol: $0.symbol, decimals: $0.decimals) }
         var fields = frame
         while fields.count < channels.count { fields.append(nil) }
-        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), channels: channels, smoothed: driver.channels.map(\.continuous),
+        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), channels: channels, smoothed: driver.channels.map { $0.continuous },
                                        fields: Array(fields.prefix(channels.count)),
                                        interval: interval ?? settings.sampleInterval, due: start, alpha: settings.emaAlpha))
     }
