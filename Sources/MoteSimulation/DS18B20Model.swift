@@ -44,7 +44,7 @@ public final class DS18B20Model: OneWireBus {
             throw BusError(.unavailable, operation: "read w1_slave", bus: "sim-w1/" + id, errno: .ENOENT)
         }
         // A 12-bit conversion takes 750 ms; the kernel waits it out inside the read.
-        clock.sleep(for: .milliseconds(750))
+        clock.sleep(until: clock.now() + .milliseconds(750))
         var raw: Int16
         if active(.powerOnReset) {
             raw = 0x0550
