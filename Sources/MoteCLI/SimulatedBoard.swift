@@ -16,6 +16,23 @@ enum SimulatedBoard {
         i2c.attach(bme280)
         let node = Node(sensor: BME280(bus: i2c, address: 0x76), clock: clock, sink: sink)
 
+        // The rest of the I2C parts on the same bus. The SHT4x is powered only around its
+        // readings, by a GPIO output (datasheet power-up time 1 ms).
+        let sht4xPower = SimulatedGPIOLine(name: "SHT4X_PWR", clock: clock)
+        i2c.attach(SHT4xModel(address: 0x44, clock: clock))
+        node.add(PowerSwitched(SHT4x(bus: i2c, address: 0x44), power: sht4xPower, warmUp: .milliseconds(1)), interval: .seconds(5))
+        i2c.attach(SHT3xModel(address: 0x45, clock: clock))
+        node.add(SHT3x(bus: i2c, address: 0x45), interval: .seconds(5))
+        i2c.attach(BH1750Model(address: 0x23, clock: clock))
+        node.add(BH1750(bus: i2c, address: 0x23), interval: .seconds(5))
+        // Soil moisture as a voltage on AIN0, a 4-20 mA loop across a 165 Ω shunt on AIN1.
+        i2c.attach(ADS1115Model(address: 0x48, clock: clock))
+        node.add(ADS1115(bus: i2c, address: 0x48, inputs: [ADS1115Channel(name: "soil_moisture_v", input: .ain0),
+                                                             ADS1115Channel(name: "loop_v", input: .ain1)]), interval: .seconds(5))
+        // CO2 in periodic mode: a new value every 5 s.
+        i2c.attach(SCD4xModel(address: 0x62, clock: clock))
+        node.add(SCD4x(bus: i2c, address: 0x62), interval: .seconds(10))
+
         // A door contact: open for 2.5 s at 12.3 s into every minute.
         let door = SimulatedGPIOLine(name: "DOOR", clock: clock, debounce: .milliseconds(20))
         for minute in 0..<(24 * 60) {
@@ -39,6 +56,11 @@ enum SimulatedBoard {
     /// The parts `mote --list-drivers` prints: name, bus, what it measures.
     static let parts: [(part: String, bus: String, measures: String)] = [
         (BME280<SimulatedI2CBus>.part, "i2c", "temperature, humidity, pressure (Bosch)"),
+        (SHT4x<SimulatedI2CBus>.part, "i2c", "temperature, humidity (Sensirion SHT40/41/45)"),
+        (SHT3x<SimulatedI2CBus>.part, "i2c", "temperature, humidity (Sensirion SHT30/31/35)"),
+        (BH1750<SimulatedI2CBus>.part, "i2c", "illuminance (ROHM)"),
+        (ADS1115<SimulatedI2CBus>.part, "i2c", "4-channel 16-bit ADC: voltages for analog sensors and 4-20 mA loops (TI)"),
+        (SCD4x<SimulatedI2CBus>.part, "i2c", "CO2, temperature, humidity (Sensirion SCD40/41)"),
         (DS18B20<DS18B20Model>.part, "1-wire", "temperature (Maxim, through the kernel's w1_therm)"),
         (DigitalInput<SimulatedGPIOLine>.part, "gpio", "a contact, button or PIR: level and changes"),
         (PulseCounter<SimulatedGPIOLine>.part, "gpio", "pulses: total and rate (rain gauge, anemometer, flow meter)"),
