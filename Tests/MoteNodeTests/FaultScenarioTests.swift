@@ -49,3 +49,77 @@ import MoteSimulation
         #expect(states(node) == ["3000 degraded until 4000", "4000 degraded until 6000", "6000 ok"])
     }
 }
+
+/// The I2C parts: each model NAKs from 3 s to 8 s and the node degrades, backs off and recovers.
+@Suite struct I2CFaultScenarioTests {
+    func run(_ add: (Node<VirtualClock, Recorder>, SimulatedI2CBus, VirtualClock) -> Void) -> [String] {
+        let clock = VirtualClock()
+        let bus = SimulatedI2CBus(name: "sim-i2c-1")
+        let node = Node(clock: clock, sink: Recorder())
+        add(node, bus, clock)
+        node.run(until: .zero + .seconds(20))
+        return node.sink.states.map { String($0.prefix(while: { $0 != ":" })) }
+    }
+
+    /// Samples every second: lost at 3 s, retried at 4 and 6 s, back at the 10 s retry (the
+    /// "ok" comes after the part's set-up: 2 ms for the SHT4x's reset, 1 ms for the SHT3x's).
+    func expected(okAt: Int) -> [String] {
+        ["3000 degraded until 4000", "4000 degraded until 6000", "6000 degraded until 10000", "\(okAt) ok"]
+    }
+
+    @Test func sht4x() {
+        let states = run { node, bus, clock in
+            let model = SHT4xModel(clock: clock)
+            model.inject(.nakAddress, from: .zero + .seconds(3), until: .zero + .seconds(8))
+            bus.attach(model)
+            node.add(SHT4x(bus: bus))
+        }
+        #expect(states == expected(okAt: 10002))
+    }
+
+    @Test func sht3x() {
+        let states = run { node, bus, clock in
+            let model = SHT3xModel(clock: clock)
+            model.inject(.nakAddress, from: .zero + .seconds(3), until: .zero + .seconds(8))
+            bus.attach(model)
+            node.add(SHT3x(bus: bus))
+        }
+        #expect(states == expected(okAt: 10001))
+    }
+
+    @Test func bh1750() {
+        let states = run { node, bus, clock in
+            let model = BH1750Model(clock: clock)
+            model.inject(.nakAddress, from: .zero + .seconds(3), until: .zero + .seconds(8))
+            bus.attach(model)
+            node.add(BH1750(bus: bus))
+        }
+        #expect(states == expected(okAt: 10000))
+    }
+
+    @Test func ads1115() {
+        let states = run { node, bus, clock in
+            let model = ADS1115Model(clock: clock)
+            model.inject(.nakAddress, from: .zero + .seconds(3), until: .zero + .seconds(8))
+            bus.attach(model)
+            node.add(ADS1115(bus: bus))
+        }
+        #expect(states == expected(okAt: 10000))
+    }
+
+    @Test func anSHT4xCRCErrorIsNeverAReading() {
+        let clock = VirtualClock()
+        let bus = SimulatedI2CBus(name: "sim-i2c-1")
+        let model = SHT4xModel(clock: clock)
+        model.inject(.crcError(word: 1), from: .zero + .seconds(2), until: .zero + .seconds(3))
+        bus.attach(model)
+        let node = Node(clock: clock, sink: Recorder())
+        node.add(SHT4x(bus: bus))
+        node.run(until: .zero + .seconds(6))
+        // The reading at 2 s (done at 2.008 s after the 8.2 ms conversion) fails; the retry is
+        // due at 3.008 s, so the tick at 3 s passes and 4 s sets the part up again.
+        #expect(node.sink.states == ["2008 degraded until 3008: command 0xfd: CRC mismatch in word 1: expected 0xca, found 0x35 (humidity)",
+                                     "4002 ok"])
+        #expect(node.sink.readings == 2 * 4)  // samples at 0, 1, 4 and 5 s, two channels each
+    }
+}
