@@ -47,6 +47,25 @@ enum SimulatedBoard {
         rain.pulses(count: 514, start: .zero + .milliseconds(3_500), period: .seconds(7), width: .milliseconds(80), bounces: 3)
         node.add(PulseCounter(pin: rain, name: "rain", unit: "mm", perPulse: 0.2794), interval: .seconds(10))
 
+        // Serial parts, each model standing in for its UART: a PMS5003 in passive mode, a GPS
+        // streaming NMEA, and an energy meter as a Modbus RTU slave (input registers: voltage
+        // in 0.1 V, current in mA, power in W, energy in Wh as a 32-bit big-endian pair).
+        let pms = PMS5003Model(clock: clock)
+        node.add(PMS5003(port: pms, clock: clock, mode: .passive), interval: .seconds(10))
+        let gps = NMEAGPSModel(clock: clock)
+        node.add(NMEAGPS(port: gps, clock: clock), interval: .seconds(10))
+        let meter = ModbusSlaveModel(clock: clock, slave: 1, input: [2301, 1520, 349, 0, 12345])
+        meter.animate(input: 0, base: 2301, amplitude: 40, period: .seconds(3600))
+        let points = [
+            ModbusPoint(name: "voltage", unit: "V", decimals: 1, address: 0, scale: 0.1),
+            ModbusPoint(name: "current", unit: "A", decimals: 3, address: 1, scale: 0.001),
+            ModbusPoint(name: "power", unit: "W", decimals: 0, address: 2),
+            ModbusPoint(name: "energy", unit: "Wh", decimals: 0, address: 3, type: .u32),
+        ]
+        node.add(ModbusDevice(master: ModbusRTUMaster(port: meter, clock: clock),
+                              configuration: ModbusDeviceConfiguration(slave: 1, registerType: .input, points: points)),
+                 interval: .seconds(10))
+
         // A DS18B20 on the w1 bus, read every 10 s (each read blocks for its 750 ms conversion).
         let w1 = DS18B20Model(clock: clock)
         node.add(DS18B20(bus: w1, id: w1.id), interval: .seconds(10))
@@ -61,6 +80,9 @@ enum SimulatedBoard {
         (BH1750<SimulatedI2CBus>.part, "i2c", "illuminance (ROHM)"),
         (ADS1115<SimulatedI2CBus>.part, "i2c", "4-channel 16-bit ADC: voltages for analog sensors and 4-20 mA loops (TI)"),
         (SCD4x<SimulatedI2CBus>.part, "i2c", "CO2, temperature, humidity (Sensirion SCD40/41)"),
+        (PMS5003<PMS5003Model, VirtualClock>.part, "serial", "particulate matter PM1.0, PM2.5, PM10 (Plantower; active and passive modes)"),
+        (NMEAGPS<NMEAGPSModel, VirtualClock>.part, "serial", "position, altitude, satellites from NMEA 0183 GGA and RMC"),
+        (ModbusDevice<ModbusSlaveModel, VirtualClock>.part, "serial", "any Modbus RTU device: registers, types, word order, scaling from configuration"),
         (DS18B20<DS18B20Model>.part, "1-wire", "temperature (Maxim, through the kernel's w1_therm)"),
         (DigitalInput<SimulatedGPIOLine>.part, "gpio", "a contact, button or PIR: level and changes"),
         (PulseCounter<SimulatedGPIOLine>.part, "gpio", "pulses: total and rate (rain gauge, anemometer, flow meter)"),
