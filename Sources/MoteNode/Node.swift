@@ -156,8 +156,6 @@ public final class Node<C: Clock, Sink: EventSink> {
             do {
                 try sensor.slot.setUp()
                 sensor.started = true
-                if sensor.failures > 0 { sink.emit(.sensorState(sensor: sensor.location, .ok, at: clock.now())) }
-                sensor.failures = 0
             } catch {
                 degrade(sensor, error)
                 return
@@ -172,6 +170,11 @@ public final class Node<C: Clock, Sink: EventSink> {
             return
         }
         let now = clock.now()
+        // Back only once it has delivered: a part that sets up but cannot read keeps backing off.
+        if sensor.failures > 0 {
+            sink.emit(.sensorState(sensor: sensor.location, .ok, at: now))
+            sensor.failures = 0
+        }
         for index in sensor.channels.indices where index < values.count {
             guard let value = values[index] else { continue }
             let filtered = sensor.filters[index].update(value)

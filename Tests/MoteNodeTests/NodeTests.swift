@@ -52,7 +52,7 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
             "0 degraded until 1000: \(reason)",
             "1000 degraded until 3000: \(reason)",
             "3000 degraded until 7000: \(reason)",
-            "7003 ok",
+            "7012 ok",  // after the first good measurement
         ])
         // Frames keep their schedule (after ticks 9, 19, ...) and carry what is fresh: the
         // first holds the samples of 7, 8 and 9 s.
@@ -66,7 +66,7 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
         #expect(node.sink.states == [
             "0 degraded until 1000: wrong chip id: expected 0x60, found 0x58",
             "1000 degraded until 3000: wrong chip id: expected 0x60, found 0x58",
-            "3003 ok",
+            "3012 ok",
         ])
     }
 
@@ -75,7 +75,7 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
         node.run(samples: 12)
         #expect(node.sink.states == [
             "5000 degraded until 6000: register 0xf4: transaction on sim-i2c-1 at 0x76: no acknowledge (address)",
-            "6003 ok",
+            "6012 ok",
         ])
         #expect(node.framesSent == 1)
     }
