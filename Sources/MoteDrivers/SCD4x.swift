@@ -129,6 +129,9 @@ extension SCD4x: SensorDriver {
 
     public var location: String { "scd4x@" + Hex.byte(address) }
 
+    /// Periodic measurement delivers its first value 5 s after it starts (datasheet 3.5.1).
+    public var firstReadingAfter: TimeSpan { .seconds(5) }
+
     public mutating func setUp(clock: some Clock) throws(SensorError) {
         do { try start(clock: clock) } catch { throw error.sensorError }
     }

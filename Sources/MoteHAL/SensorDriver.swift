@@ -69,4 +69,11 @@ public protocol SensorDriver {
     /// Checks identity and sets the part up; called again after any failure.
     mutating func setUp(clock: some Clock) throws(SensorError)
     mutating func read(clock: some Clock) throws(SensorError) -> [Double?]
+    /// How long after set-up the first reading can be had (the SCD4x's first periodic
+    /// measurement takes 5 s): the node waits that long without blocking the other sensors.
+    var firstReadingAfter: TimeSpan { get }
+}
+
+extension SensorDriver {
+    public var firstReadingAfter: TimeSpan { .zero }
 }

@@ -36,6 +36,7 @@ public struct FrameField: Equatable, Sendable {
 /// One sensor in the node, whatever its driver: the node holds these, not the drivers' types.
 protocol SensorSlot: AnyObject {
     var location: String { get }
+    var firstReadingAfter: TimeSpan { get }
     func setUp() throws(SensorError)
     func read() throws(SensorError) -> [Double?]
 }
@@ -48,6 +49,7 @@ final class DriverSlot<Driver: SensorDriver, C: Clock>: SensorSlot {
         self.clock = clock
     }
     var location: String { driver.location }
+    var firstReadingAfter: TimeSpan { driver.firstReadingAfter }
     func setUp() throws(SensorError) { try driver.setUp(clock: clock) }
     func read() throws(SensorError) -> [Double?] { try driver.read(clock: clock) }
 }
@@ -63,6 +65,8 @@ final class ScheduledSensor {
     var started = false
     var failures = 0
     var retryAt = Instant.zero
+    /// After a set-up, when the part can first deliver.
+    var readableAt = Instant.zero
     var filters: [ExponentialMovingAverage]
     /// Channels read since the last frame: only fresh values go on air.
     var fresh: [Bool]
@@ -156,11 +160,13 @@ public final class Node<C: Clock, Sink: EventSink> {
             do {
                 try sensor.slot.setUp()
                 sensor.started = true
+                sensor.readableAt = clock.now() + sensor.slot.firstReadingAfter
             } catch {
                 degrade(sensor, error)
                 return
             }
         }
+        guard clock.now() >= sensor.readableAt else { return }  // still warming up: the next tick
         let values: [Double?]
         do {
             values = try sensor.slot.read()

@@ -219,7 +219,7 @@ import MoteSimulation
         check(outcome, states: [
             "20000 degraded until 21000: command 0xe4b8: transaction on sim-i2c-1 at 0x62: no acknowledge (address)",
             "30000 degraded until 32000: command 0x3f86: transaction on sim-i2c-1 at 0x62: no acknowledge (address)",
-            "45523 ok",  // set up at 40 s, then the first periodic measurement after 5 s
+            "50002 ok",  // set up at 40 s; its first measurement is due 5 s later, read at the 50 s tick
         ], window: 20_000...39_999)
     }
 }
