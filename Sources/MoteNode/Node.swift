@@ -143,9 +143,9 @@ public final class Node<C: Clock, Sink: EventSink> {
             if let end, next >= end { return }
             clock.sleep(until: next)
             for sensor in sensors where sensor.due == next {
+                if let sampleLimit, samples >= sampleLimit { break }  // the frame of this instant still goes
                 sample(sensor)
                 sensor.due = sensor.due + sensor.interval
-                if let sampleLimit, samples >= sampleLimit { return }
             }
             if nextFrame == next {
                 sendFrame()
