@@ -46,15 +46,10 @@ public struct SHT3x<Bus: I2CBus> {
     }
 
     private mutating func readWords(after command: UInt16, names: [String]) throws(SHT3xError) -> [UInt16] {
-        var reply: [UInt8] = Array(repeating: 0, count: 3 * names.count)
-        do { try bus.read(address, into: &reply) } catch { throw .bus(error, command: command) }
-        switch SensirionCRC.words(reply) {
-        case .success(let words):
-            return words
-        case .failure(let crcError):
-            var word = ""
-            if case .mismatch(let index, _, _) = crcError { word = names[index] }
-            throw .checksum(crcError, command: command, word: word)
+        switch SensirionCRC.readWords(&bus, address, names: names) {
+        case .success(let words): return words
+        case .failure(.bus(let error)): throw .bus(error, command: command)
+        case .failure(.checksum(let error, let word)): throw .checksum(error, command: command, word: word)
         }
     }
 }

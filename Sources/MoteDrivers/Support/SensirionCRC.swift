@@ -29,11 +29,32 @@ public enum SensirionCRC {
         return .success(words)
     }
 
+    /// Reads `names.count` words with their CRCs from `address`: the reply every Sensirion
+    /// command has. A CRC failure names the word (`names[i]`).
+    public static func readWords<Bus: I2CBus>(_ bus: inout Bus, _ address: UInt8, names: [String]) -> Result<[UInt16], SensirionReadError> {
+        var reply: [UInt8] = Array(repeating: 0, count: 3 * names.count)
+        do { try bus.read(address, into: &reply) } catch { return .failure(.bus(error)) }
+        switch words(reply) {
+        case .success(let words):
+            return .success(words)
+        case .failure(let crcError):
+            var word = ""
+            if case .mismatch(let index, _, _) = crcError { word = names[index] }
+            return .failure(.checksum(crcError, word: word))
+        }
+    }
+
     /// [msb, lsb, crc] for a word the host sends (SCD4x command arguments).
     public static func encode(_ word: UInt16) -> [UInt8] {
         let bytes = [UInt8(word >> 8), UInt8(word & 0xFF)]
         return bytes + [crc8(bytes)]
     }
+}
+
+/// Why a Sensirion reply could not be read: the bus, or a word's CRC.
+public enum SensirionReadError: Error, Equatable {
+    case bus(BusError)
+    case checksum(SensirionCRCError, word: String)
 }
 
 public enum SensirionCRCError: Error, Equatable, CustomStringConvertible {
