@@ -1,8 +1,8 @@
 import MoteHAL
 
 /// A contact or a PIR on a GPIO input (door, button, motion): reports its level and the
-/// changes since the last reading, taken from the line's edge events, so a door opened and
-/// closed between two samples still counts. Debounce is the line's (kernel or `Debouncer`).
+/// changes since the last reading, taken from the line's edge events, and each edge as an event
+/// with its kernel timestamp, so a door opened and closed between two samples still shows. Debounce is the line's (kernel or `Debouncer`).
 public struct DigitalInput<Pin: GPIOPin>: SensorDriver {
     public static var part: String { "digital-input" }
     public let pin: Pin
@@ -14,6 +14,11 @@ public struct DigitalInput<Pin: GPIOPin>: SensorDriver {
     public init(pin: Pin, name: String) {
         self.pin = pin
         self.name = name
+    }
+
+    /// Each edge of the last reading as an event of the level channel: 1 rising, 0 falling.
+    public var events: [SensorEvent] {
+        lastEvents.map { SensorEvent(channel: 0, value: $0.rising ? 1 : 0, timestamp: $0.timestamp) }
     }
 
     public var channels: [ChannelSpec] {

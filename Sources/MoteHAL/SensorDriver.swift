@@ -72,8 +72,27 @@ public protocol SensorDriver {
     /// How long after set-up the first reading can be had (the SCD4x's first periodic
     /// measurement takes 5 s): the node waits that long without blocking the other sensors.
     var firstReadingAfter: TimeSpan { get }
+    /// The events of the last `read`, oldest first: the node reports each one.
+    var events: [SensorEvent] { get }
+}
+
+/// Something that happened between two readings: a door opened at 12.3 s, not just "open"
+/// when the node next looked.
+public struct SensorEvent: Equatable, Sendable {
+    /// Index into the driver's `channels`.
+    public var channel: Int
+    public var value: Double
+    /// When it happened, on the source's timeline (the kernel's CLOCK_MONOTONIC for GPIO edges).
+    public var timestamp: Instant
+
+    public init(channel: Int, value: Double, timestamp: Instant) {
+        self.channel = channel
+        self.value = value
+        self.timestamp = timestamp
+    }
 }
 
 extension SensorDriver {
     public var firstReadingAfter: TimeSpan { .zero }
+    public var events: [SensorEvent] { [] }
 }

@@ -37,6 +37,7 @@ public struct FrameField: Equatable, Sendable {
 protocol SensorSlot: AnyObject {
     var location: String { get }
     var firstReadingAfter: TimeSpan { get }
+    var events: [SensorEvent] { get }
     func setUp() throws(SensorError)
     func read() throws(SensorError) -> [Double?]
 }
@@ -50,6 +51,7 @@ final class DriverSlot<Driver: SensorDriver, C: Clock>: SensorSlot {
     }
     var location: String { driver.location }
     var firstReadingAfter: TimeSpan { driver.firstReadingAfter }
+    var events: [SensorEvent] { driver.events }
     func setUp() throws(SensorError) { try driver.setUp(clock: clock) }
     func read() throws(SensorError) -> [Double?] { try driver.read(clock: clock) }
 }
@@ -180,6 +182,10 @@ public final class Node<C: Clock, Sink: EventSink> {
         if sensor.failures > 0 {
             sink.emit(.sensorState(sensor: sensor.location, .ok, at: now))
             sensor.failures = 0
+        }
+        for event in sensor.slot.events where event.channel < sensor.channels.count {
+            sink.emit(.event(sensor: sensor.location, Reading(channel: sensor.channels[event.channel], value: event.value,
+                                                              timestamp: event.timestamp), at: now))
         }
         for index in sensor.channels.indices where index < values.count {
             guard let value = values[index] else { continue }

@@ -4,6 +4,9 @@ import MoteHAL
 public enum NodeEvent: Equatable {
     /// A sensor's value and what the channel's filter made of it.
     case reading(sensor: String, Reading, filtered: Double)
+    /// Something a sensor saw happen between readings (a door's edges), reported at `at` with
+    /// the time it happened in the reading's timestamp.
+    case event(sensor: String, Reading, at: Instant)
     /// A frame handed to the uplink.
     case frame(Frame, at: Instant)
     /// A sensor changed state: `degraded` with the reason and the time of the next try, or back
@@ -32,6 +35,10 @@ public enum EventText {
             return "{\"type\":\"reading\",\"t\":\(reading.timestamp.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),"
                 + "\"channel\":\(JSONText.quoted(reading.channel.name)),\"value\":\(JSONText.number(reading.value, decimals: decimals)),"
                 + "\"filtered\":\(JSONText.number(filtered, decimals: decimals)),\"unit\":\(JSONText.quoted(reading.channel.unit))}"
+        case .event(let sensor, let reading, let at):
+            return "{\"type\":\"event\",\"t\":\(at.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),"
+                + "\"channel\":\(JSONText.quoted(reading.channel.name)),\"value\":\(JSONText.number(reading.value, decimals: reading.channel.decimals)),"
+                + "\"timestamp_ns\":\(reading.timestamp.nanoseconds)}"
         case .frame(let frame, let at):
             return "{\"type\":\"frame\",\"t\":\(at.milliseconds),\"seq\":\(frame.sequence),\"port\":\(frame.port),"
                 + "\"format\":\(JSONText.quoted(frame.format)),\"size\":\(frame.bytes.count),\"hex\":\"\(Hex.encode(frame.bytes))\"}"
@@ -52,6 +59,9 @@ public enum EventText {
             return "\(time(reading.timestamp))  \(sensor)  \(reading.channel.name) "
                 + "\(DecimalText.format(reading.value, decimals: decimals)) \(reading.channel.symbol)"
                 + "  (filtered \(DecimalText.format(filtered, decimals: decimals)))"
+        case .event(let sensor, let reading, _):
+            return "\(time(reading.timestamp))  \(sensor)  \(reading.channel.name) -> "
+                + DecimalText.format(reading.value, decimals: reading.channel.decimals)
         case .frame(let frame, let at):
             return "\(time(at))  frame #\(frame.sequence)  port \(frame.port)  \(frame.format)  "
                 + "\(frame.bytes.count) bytes  \(Hex.encode(frame.bytes))"

@@ -223,3 +223,24 @@ import MoteSimulation
         ], window: 20_000...39_999)
     }
 }
+
+@Suite struct SensorEventTests {
+    @Test func aDoorsEdgesAreReportedWithWhenTheyHappened() {
+        let clock = VirtualClock()
+        let line = SimulatedGPIOLine(name: "DOOR", clock: clock, debounce: .milliseconds(20))
+        line.change(to: true, at: .zero + .milliseconds(2300))
+        line.change(to: false, at: .zero + .milliseconds(2305))   // a bounce: swallowed
+        line.change(to: true, at: .zero + .milliseconds(2310))
+        line.change(to: false, at: .zero + .milliseconds(3700))
+        let node = Node(clock: clock, sink: Recorder())
+        node.add(DigitalInput(pin: line, name: "door"))
+        node.run(until: .zero + .seconds(6))
+        let events = node.sink.events.compactMap { event -> String? in
+            guard case .event(let sensor, let reading, let at) = event else { return nil }
+            return "\(at.milliseconds) \(sensor) \(reading.channel.name)=\(Int(reading.value)) at \(reading.timestamp.milliseconds)"
+        }
+        #expect(events == ["3000 input:door door=1 at 2310", "4000 input:door door=0 at 3700"])
+        #expect(EventText.json(node.sink.events.first { if case .event = $0 { return true } else { return false } }!)
+                == #"{"type":"event","t":3000,"sensor":"input:door","channel":"door","value":1,"timestamp_ns":2310000000}"#)
+    }
+}
