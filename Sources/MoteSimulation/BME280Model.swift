@@ -24,8 +24,8 @@ public final class BME280Model: I2CDeviceModel {
     private var expectingRegister = true
     private var conversionDoneAt: Instant?
     private var nvmCopyDoneAt: Instant?
-    private var schedule: [(fault: Fault, from: Instant, until: Instant?)] = []
-    private var random: UInt32 = 0x2545_F491
+    private var faults = FaultSchedule<Fault>()
+    private var drift = Drift()
     /// Completed conversions: the position on the drift curve.
     public private(set) var conversions: Int64 = 0
 
@@ -62,20 +62,16 @@ public final class BME280Model: I2CDeviceModel {
 
     /// Applies `fault` from `from` until `until` (forever when nil) on the model's clock.
     public func inject(_ fault: Fault, from: Instant = .zero, until: Instant? = nil) {
-        schedule.append((fault, from, until))
+        faults.add(fault, from: from, until: until)
     }
 
     public func clearFaults() {
-        schedule.removeAll()
+        faults.removeAll()
     }
 
     private func active(_ predicate: (Fault) -> Bool) -> Fault? {
-        if schedule.isEmpty { return nil }
-        let now = clock.now()
-        for entry in schedule where predicate(entry.fault) && now >= entry.from && (entry.until.map { now < $0 } ?? true) {
-            return entry.fault
-        }
-        return nil
+        // No clock read on the per-transaction path when nothing is scheduled.
+        faults.isEmpty ? nil : faults.active(at: clock.now(), predicate)
     }
 
     private func powerOn() {
@@ -180,9 +176,9 @@ public final class BME280Model: I2CDeviceModel {
         let skipped20: Int32 = 0x80000, skipped16: Int32 = 0x8000
         let osrsT = registers[Self.ctrlMeas] >> 5, osrsP = (registers[Self.ctrlMeas] >> 2) & 0x07
         let osrsH = registers[Self.ctrlHum] & 0x07
-        let t = osrsT == 0 ? skipped20 : Self.baseTemperature + drift(n, period: 3600, amplitude: 8000) + noise()
-        let p = osrsP == 0 ? skipped20 : Self.basePressure + drift(n, period: 5400, amplitude: 3000) + noise()
-        let h = osrsH == 0 ? skipped16 : Self.baseHumidity + drift(n, period: 2700, amplitude: 1500) + noise()
+        let t = osrsT == 0 ? skipped20 : Self.baseTemperature + wave(n, period: 3600, amplitude: 8000)
+        let p = osrsP == 0 ? skipped20 : Self.basePressure + wave(n, period: 5400, amplitude: 3000)
+        let h = osrsH == 0 ? skipped16 : Self.baseHumidity + wave(n, period: 2700, amplitude: 1500)
         registers[0xF7] = UInt8(truncatingIfNeeded: p >> 12)
         registers[0xF8] = UInt8(truncatingIfNeeded: p >> 4)
         registers[0xF9] = UInt8(truncatingIfNeeded: p << 4)
@@ -193,19 +189,8 @@ public final class BME280Model: I2CDeviceModel {
         registers[0xFE] = UInt8(truncatingIfNeeded: h)
     }
 
-    /// A triangle wave: 0 at n = 0, +amplitude/2 at a quarter period, -amplitude/2 at three quarters.
-    private func drift(_ n: Int64, period: Int64, amplitude: Int64) -> Int32 {
-        let phase = (n + period / 4) % period
-        let half = period / 2
-        let rising = phase < half ? phase : period - phase
-        return Int32(rising * amplitude / half - amplitude / 2)
-    }
-
-    /// ±16 counts of deterministic noise (xorshift32).
-    private func noise() -> Int32 {
-        random ^= random << 13
-        random ^= random >> 17
-        random ^= random << 5
-        return Int32(random % 33) - 16
+    /// The shared triangle drift plus ±16 counts of noise, one raw sample.
+    private func wave(_ n: Int64, period: Int64, amplitude: Int64) -> Int32 {
+        Int32(Drift.triangle(n, period: period, amplitude: amplitude) + drift.noise(16))
     }
 }

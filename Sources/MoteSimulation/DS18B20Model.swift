@@ -16,7 +16,7 @@ public final class DS18B20Model: OneWireBus {
 
     public let id: String
     private let clock: any Clock
-    private var schedule: [(fault: Fault, from: Instant, until: Instant?)] = []
+    private var faults = FaultSchedule<Fault>()
     private var last: Int16 = 0
     /// 1/16 °C at the start of the drift curve: 21.5 °C.
     public var base: Int16 = 344
@@ -27,12 +27,15 @@ public final class DS18B20Model: OneWireBus {
     }
 
     public func inject(_ fault: Fault, from: Instant = .zero, until: Instant? = nil) {
-        schedule.append((fault, from, until))
+        faults.add(fault, from: from, until: until)
+    }
+
+    public func clearFaults() {
+        faults.removeAll()
     }
 
     private func active(_ fault: Fault) -> Bool {
-        let now = clock.now()
-        return schedule.contains { $0.fault == fault && now >= $0.from && ($0.until.map { now < $0 } ?? true) }
+        faults.active(at: clock.now(), { $0 == fault }) != nil
     }
 
     public func devices() -> [String] {

@@ -12,6 +12,8 @@ struct FaultSchedule<Fault> {
         entries.removeAll()
     }
 
+    var isEmpty: Bool { entries.isEmpty }
+
     /// The first scheduled fault that `matches` and is active at `now` (`from` inclusive,
     /// `until` exclusive).
     func active(at now: Instant, _ matches: (Fault) -> Bool) -> Fault? {
