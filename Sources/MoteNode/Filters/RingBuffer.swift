@@ -30,6 +30,13 @@ struct RingBuffer: Equatable, Sendable {
         start = 0
         count = 0
     }
+
+    /// Equal when they hold the same values in the same order; what lies in unused storage is not state.
+    static func == (a: RingBuffer, b: RingBuffer) -> Bool {
+        guard a.capacity == b.capacity && a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
+    }
 }
 
 /// Scratch space for medians, sized with the window so sorting allocates nothing.
@@ -37,6 +44,9 @@ struct MedianScratch: Equatable, Sendable {
     private var sorted: [Double]
 
     init(capacity: Int) { sorted = Array(repeating: 0, count: capacity) }
+
+    /// Leftovers of the last sort are not state.
+    static func == (a: MedianScratch, b: MedianScratch) -> Bool { a.sorted.count == b.sorted.count }
 
     /// The median of the buffer's values (of an even count: the mean of the two middle ones).
     mutating func median(of window: RingBuffer) -> Double {
