@@ -136,6 +136,16 @@ func chainMatchesTheReference(_ reference: ReferenceCase) {
     #expect(outs.map(\.report) == [false, false, true, false, false, true, false])
 }
 
+/// The threshold is k · 1.4826 · MAD: windows [0, 1, x > 2] and [2, 1, x < 0] have median 1 and
+/// MAD 1, so with k = 1 a deviation of 1.48 stays and 1.49 is replaced by the median.
+@Test func hampelThresholdUsesTheScaledMAD() {
+    for (x, want) in [(2.48, 2.48), (2.49, 1.0), (-0.48, -0.48), (-0.49, 1.0)] {
+        var hampel = HampelFilter(window: 3, sigmas: 1)
+        let outputs = [x > 1 ? 0 : 2, 1, x].map { hampel.update($0) }
+        #expect(outputs.last == want, "x = \(x)")
+    }
+}
+
 @Test func specProblems() {
     #expect(FilterSpec.median(window: 0).problem == "median window must be at least 1")
     #expect(FilterSpec.ema(alpha: 0).problem == "ema alpha must be in (0, 1]")
