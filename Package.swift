@@ -35,11 +35,13 @@ let package = Package(
         .target(name: "CFiles"),
         .target(name: "CClock"),
         .target(name: "CConsole"),
+        .target(name: "CNotify"),
+        .target(name: "CSignal"),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.
