@@ -63,9 +63,7 @@ public struct BH1750Measurement: Equatable, Sendable {
 extension BH1750: SensorDriver {
     public static var part: String { "BH1750" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "illuminance", unit: "lx", decimals: 1)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.bh1750 }
 
     public var location: String { "bh1750@" + Hex.byte(address) }
 
@@ -96,5 +94,12 @@ public enum BH1750Error: Error, Equatable, CustomStringConvertible {
         case .bus(let error, let instruction): return "instruction \(Hex.byte(instruction)): \(error.description)"
         case .saturated: return "count 0xffff: saturated, beyond the measurable range"
         }
+    }
+}
+
+extension ChannelSpec {
+    /// The BH1750's channels, also what configuration files are checked against.
+    public static var bh1750: [ChannelSpec] {
+        [ChannelSpec(name: "illuminance", unit: "lx", decimals: 1)]
     }
 }

@@ -131,11 +131,7 @@ private enum BME280Register {
 extension BME280: SensorDriver {
     public static var part: String { "BME280" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
-         ChannelSpec(name: "humidity", unit: "%RH", decimals: 3),
-         ChannelSpec(name: "pressure", unit: "Pa", decimals: 2)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.bme280 }
 
     public var location: String { "bme280@" + Hex.byte(address) }
 
@@ -289,5 +285,14 @@ public struct BME280Calibration: Equatable, Sendable {
         x = x &- (((((x >> 15) &* (x >> 15)) >> 7) &* h1) >> 4)
         x = min(max(x, 0), 419430400)
         return UInt32(x >> 12)
+    }
+}
+
+extension ChannelSpec {
+    /// The BME280's channels, also what configuration files are checked against.
+    public static var bme280: [ChannelSpec] {
+        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
+         ChannelSpec(name: "humidity", unit: "%RH", decimals: 3),
+         ChannelSpec(name: "pressure", unit: "Pa", decimals: 2)]
     }
 }

@@ -13,7 +13,7 @@ public struct DS18B20<Bus: OneWireBus>: SensorDriver {
     /// "28-0316a2795dff"; family code 28.
     public let id: String
     public var location: String { "ds18b20@" + id }
-    public var channels: [ChannelSpec] { [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 4)] }
+    public var channels: [ChannelSpec] { ChannelSpec.ds18b20 }
 
     public init(bus: Bus, id: String) {
         self.bus = bus
@@ -60,5 +60,12 @@ public struct DS18B20<Bus: OneWireBus>: SensorDriver {
         let celsius = Double(raw) / 16
         guard celsius >= -55 && celsius <= 125 else { throw SensorError(.outOfRange, "\(raw) / 16 °C is outside -55..125 °C") }
         return celsius
+    }
+}
+
+extension ChannelSpec {
+    /// The DS18B20's channels, also what configuration files are checked against.
+    public static var ds18b20: [ChannelSpec] {
+        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 4)]
     }
 }

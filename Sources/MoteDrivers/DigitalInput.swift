@@ -21,10 +21,9 @@ public struct DigitalInput<Pin: GPIOPin>: SensorDriver {
         lastEvents.map { SensorEvent(channel: 0, value: $0.rising ? 1 : 0, timestamp: $0.timestamp) }
     }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: name, unit: "1", symbol: "", decimals: 0, continuous: false),
-         ChannelSpec(name: name + "_changes", unit: "count", symbol: "changes", decimals: 0, continuous: false)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.digitalInput(name: name) }
+
+    public var wakeSource: WakeSource { pin.wakeSource }
 
     public mutating func setUp(clock: some Clock) throws(SensorError) {
         do { _ = try pin.takeEvents() } catch { throw SensorError(.bus, error.description) }
@@ -38,5 +37,13 @@ public struct DigitalInput<Pin: GPIOPin>: SensorDriver {
         } catch {
             throw SensorError(.bus, error.description)
         }
+    }
+}
+
+extension ChannelSpec {
+    /// A digital input's channels: its level (`name`) and the changes since the last reading.
+    public static func digitalInput(name: String) -> [ChannelSpec] {
+        [ChannelSpec(name: name, unit: "1", symbol: "", decimals: 0, continuous: false),
+         ChannelSpec(name: name + "_changes", unit: "count", symbol: "changes", decimals: 0, continuous: false)]
     }
 }

@@ -342,12 +342,7 @@ private enum NMEAField {
 extension NMEAGPS: SensorDriver {
     public static var part: String { "NMEA-GPS" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "latitude", unit: "deg", symbol: "°", decimals: 6),
-         ChannelSpec(name: "longitude", unit: "deg", symbol: "°", decimals: 6),
-         ChannelSpec(name: "altitude", unit: "m", decimals: 1),
-         ChannelSpec(name: "satellites", unit: "count", decimals: 0)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.nmeaGPS }
 
     public var location: String { "gps@" + portName }
 
@@ -391,5 +386,15 @@ public enum NMEAError: Error, Equatable, CustomStringConvertible {
         case .malformed(let why): return "malformed sentence: " + why
         case .noFix(let why): return why
         }
+    }
+}
+
+extension ChannelSpec {
+    /// The NMEAGPS's channels, also what configuration files are checked against.
+    public static var nmeaGPS: [ChannelSpec] {
+        [ChannelSpec(name: "latitude", unit: "deg", symbol: "°", decimals: 6),
+         ChannelSpec(name: "longitude", unit: "deg", symbol: "°", decimals: 6),
+         ChannelSpec(name: "altitude", unit: "m", decimals: 1),
+         ChannelSpec(name: "satellites", unit: "count", decimals: 0)]
     }
 }

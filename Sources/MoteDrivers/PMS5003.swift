@@ -190,11 +190,7 @@ private enum PMS5003Protocol {
 extension PMS5003: SensorDriver {
     public static var part: String { "PMS5003" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "pm1_0", unit: "ug/m3", symbol: "µg/m³", decimals: 0),
-         ChannelSpec(name: "pm2_5", unit: "ug/m3", symbol: "µg/m³", decimals: 0),
-         ChannelSpec(name: "pm10", unit: "ug/m3", symbol: "µg/m³", decimals: 0)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.pms5003 }
 
     public var location: String { "pms5003@" + portName }
 
@@ -244,5 +240,14 @@ public enum PMS5003Error: Error, Equatable, CustomStringConvertible {
                 + ", found 0x" + Hex.encode([UInt8(found >> 8), UInt8(found & 0xFF)])
         case .outOfRange(let value): return "\(value) µg/m³ is beyond the part's range"
         }
+    }
+}
+
+extension ChannelSpec {
+    /// The PMS5003's channels, also what configuration files are checked against.
+    public static var pms5003: [ChannelSpec] {
+        [ChannelSpec(name: "pm1_0", unit: "ug/m3", symbol: "µg/m³", decimals: 0),
+         ChannelSpec(name: "pm2_5", unit: "ug/m3", symbol: "µg/m³", decimals: 0),
+         ChannelSpec(name: "pm10", unit: "ug/m3", symbol: "µg/m³", decimals: 0)]
     }
 }

@@ -18,6 +18,7 @@ public struct PowerSwitched<Driver: SensorDriver, Pin: GPIOPin>: SensorDriver {
 
     public var channels: [ChannelSpec] { driver.channels }
     public var location: String { driver.location }
+    public var wakeSource: WakeSource { driver.wakeSource }
 
     public mutating func setUp(clock: some Clock) throws(SensorError) {
         do { try power.set(false) } catch { throw SensorError(.bus, "power switch: " + error.description) }

@@ -21,10 +21,9 @@ public struct PulseCounter<Pin: GPIOPin>: SensorDriver {
         self.perPulse = perPulse
     }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: name + "_total", unit: unit, decimals: 4, continuous: false),
-         ChannelSpec(name: name + "_rate", unit: unit + "/s", decimals: 4)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.pulseCounter(name: name, unit: unit) }
+
+    public var wakeSource: WakeSource { pin.wakeSource }
 
     public mutating func setUp(clock: some Clock) throws(SensorError) {
         lastReading = clock.now()
@@ -40,5 +39,13 @@ public struct PulseCounter<Pin: GPIOPin>: SensorDriver {
         let seconds = lastReading.map { Double((now - $0).nanoseconds) / 1e9 } ?? 0
         let rate: Double? = seconds > 0 ? Double(pulses) * perPulse / seconds : nil
         return [Double(total) * perPulse, rate]
+    }
+}
+
+extension ChannelSpec {
+    /// A pulse counter's channels: the total since start (`name_total`) and the rate (`name_rate`).
+    public static func pulseCounter(name: String, unit: String) -> [ChannelSpec] {
+        [ChannelSpec(name: name + "_total", unit: unit, decimals: 4, continuous: false),
+         ChannelSpec(name: name + "_rate", unit: unit + "/s", decimals: 4)]
     }
 }

@@ -116,11 +116,7 @@ public struct SCD4xMeasurement: Equatable, Sendable {
 extension SCD4x: SensorDriver {
     public static var part: String { "SCD4x" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "co2", unit: "ppm", decimals: 0),
-         ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
-         ChannelSpec(name: "humidity", unit: "%RH", decimals: 2)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.scd4x }
 
     public var location: String { "scd4x@" + Hex.byte(address) }
 
@@ -183,5 +179,14 @@ public enum SCD4xError: Error, Equatable, CustomStringConvertible {
         case .notStarted:
             return "not started"
         }
+    }
+}
+
+extension ChannelSpec {
+    /// The SCD4x's channels, also what configuration files are checked against.
+    public static var scd4x: [ChannelSpec] {
+        [ChannelSpec(name: "co2", unit: "ppm", decimals: 0),
+         ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
+         ChannelSpec(name: "humidity", unit: "%RH", decimals: 2)]
     }
 }

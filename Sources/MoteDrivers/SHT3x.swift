@@ -87,10 +87,7 @@ public struct SHT3xMeasurement: Equatable, Sendable {
 extension SHT3x: SensorDriver {
     public static var part: String { "SHT3x" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
-         ChannelSpec(name: "humidity", unit: "%RH", decimals: 2)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.sht3x }
 
     public var location: String { "sht3x@" + Hex.byte(address) }
 
@@ -138,5 +135,13 @@ public enum SHT3xError: Error, Equatable, CustomStringConvertible {
         case .temperatureOutOfRange(let raw):
             return "temperature raw \(Hex.word(raw)) is outside -40...125 °C"
         }
+    }
+}
+
+extension ChannelSpec {
+    /// The SHT3x's channels, also what configuration files are checked against.
+    public static var sht3x: [ChannelSpec] {
+        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
+         ChannelSpec(name: "humidity", unit: "%RH", decimals: 2)]
     }
 }

@@ -105,10 +105,7 @@ public struct SHT4xMeasurement: Equatable, Sendable {
 extension SHT4x: SensorDriver {
     public static var part: String { "SHT4x" }
 
-    public var channels: [ChannelSpec] {
-        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
-         ChannelSpec(name: "humidity", unit: "%RH", decimals: 2)]
-    }
+    public var channels: [ChannelSpec] { ChannelSpec.sht4x }
 
     public var location: String { "sht4x@" + Hex.byte(address) }
 
@@ -160,5 +157,13 @@ public enum SHT4xError: Error, Equatable, CustomStringConvertible {
         case .humidityOutOfRange(let raw):
             return "humidity raw \(Hex.word(raw)) is outside 0...100 %RH by more than 5 %RH"
         }
+    }
+}
+
+extension ChannelSpec {
+    /// The SHT4x's channels, also what configuration files are checked against.
+    public static var sht4x: [ChannelSpec] {
+        [ChannelSpec(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2),
+         ChannelSpec(name: "humidity", unit: "%RH", decimals: 2)]
     }
 }

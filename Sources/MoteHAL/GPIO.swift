@@ -111,4 +111,11 @@ public protocol GPIOPin: AnyObject {
     func set(_ value: Bool) throws(GPIOError)
     /// The edge events reported since the last call, oldest first, without waiting.
     func takeEvents() throws(GPIOError) -> [GPIOEdgeEvent]
+    /// What tells the node an edge is waiting: the line's event descriptor, or when the next
+    /// one settles. `.none` for outputs and lines without edge events.
+    var wakeSource: WakeSource { get }
+}
+
+extension GPIOPin {
+    public var wakeSource: WakeSource { .none }
 }

@@ -74,6 +74,22 @@ public protocol SensorDriver {
     var firstReadingAfter: TimeSpan { get }
     /// The events of the last `read`, oldest first: the node reports each one.
     var events: [SensorEvent] { get }
+    /// What wakes the node for this part between samples (a GPIO edge); `.none` for most parts.
+    var wakeSource: WakeSource { get }
+}
+
+/// How a part can cut the node's sleep short: a descriptor that turns readable (a GPIO line's
+/// edge events) and/or an instant (a simulated line's next edge, a debounce that settles).
+public struct WakeSource: Equatable, Sendable {
+    public var descriptor: Int32?
+    public var at: Instant?
+
+    public init(descriptor: Int32? = nil, at: Instant? = nil) {
+        self.descriptor = descriptor
+        self.at = at
+    }
+
+    public static let none = WakeSource()
 }
 
 /// Something that happened between two readings: a door opened at 12.3 s, not just "open"
@@ -95,4 +111,5 @@ public struct SensorEvent: Equatable, Sendable {
 extension SensorDriver {
     public var firstReadingAfter: TimeSpan { .zero }
     public var events: [SensorEvent] { [] }
+    public var wakeSource: WakeSource { .none }
 }

@@ -238,6 +238,13 @@ public final class LinuxGPIOLine: GPIOPin {
         }
     }
 
+    /// The event descriptor of an edge-reporting input, and when a pending debounce settles (on
+    /// the kernel's timeline: a node waking on it runs on `MonotonicClock(fromBoot: true)`).
+    public var wakeSource: WakeSource {
+        guard settings.edge != .none, let fd = try? eventDescriptor() else { return .none }
+        return WakeSource(descriptor: fd, at: debouncer?.deadline)
+    }
+
     /// Every event reported up to now (debounced ones once settled), without waiting.
     public func takeEvents() throws(GPIOError) -> [GPIOEdgeEvent] {
         var events: [GPIOEdgeEvent] = []

@@ -5,8 +5,11 @@ import MoteHAL
 public struct NodeSettings: Equatable, Sendable {
     /// The node's tick: sensors sample every tick unless given their own interval.
     public var sampleInterval: TimeSpan = .seconds(1)
-    /// A frame goes out after every this many ticks.
-    public var samplesPerFrame = 10
+    /// A frame of what was reported since the last one goes out every `uplinkInterval`, the
+    /// first `firstUplink` after the start (the skeleton's: at the 10th one-second tick).
+    public var uplinkInterval: TimeSpan = .seconds(10)
+    public var firstUplink: TimeSpan = .seconds(9)
+    /// Channels added without a filter chain of their own: an EMA for continuous values.
     public var emaAlpha = 0.2
     /// LoRaWAN FPort of the frames.
     public var port: UInt8 = 1
@@ -15,6 +18,8 @@ public struct NodeSettings: Equatable, Sendable {
     /// First retry after a sensor fails; doubles per failure up to `maximumBackoff`.
     public var initialBackoff: TimeSpan = .seconds(1)
     public var maximumBackoff: TimeSpan = .seconds(64)
+    /// Send a frame as soon as a wake-on-edge sensor reported something.
+    public var sendOnEvent = false
 
     public init() {}
 }
@@ -33,11 +38,38 @@ public struct FrameField: Equatable, Sendable {
     }
 }
 
+
+/// How one channel of a sensor is handled: which of the driver's channels it is, its filter
+/// chain, and where its reported value goes in the frame.
+public struct ChannelPlan: Equatable, Sendable {
+    /// Index into the driver's `channels`.
+    public var index: Int
+    public var channel: Channel
+    public var filters: [FilterSpec]
+    public var field: FrameField?
+
+    public init(index: Int, channel: Channel, filters: [FilterSpec], field: FrameField? = nil) {
+        self.index = index
+        self.channel = channel
+        self.filters = filters
+        self.field = field
+    }
+}
+
+/// What the node's sleep ended with.
+public enum Wake: Equatable, Sendable {
+    /// The deadline passed, or some of the watched descriptors became readable.
+    case woke(ready: [Int32])
+    /// SIGTERM or SIGINT: flush and stop.
+    case terminate
+}
+
 /// One sensor in the node, whatever its driver: the node holds these, not the drivers' types.
 protocol SensorSlot: AnyObject {
     var location: String { get }
     var firstReadingAfter: TimeSpan { get }
     var events: [SensorEvent] { get }
+    var wakeSource: WakeSource { get }
     func setUp() throws(SensorError)
     func read() throws(SensorError) -> [Double?]
 }
@@ -52,42 +84,56 @@ final class DriverSlot<Driver: SensorDriver, C: Clock>: SensorSlot {
     var location: String { driver.location }
     var firstReadingAfter: TimeSpan { driver.firstReadingAfter }
     var events: [SensorEvent] { driver.events }
+    var wakeSource: WakeSource { driver.wakeSource }
     func setUp() throws(SensorError) { try driver.setUp(clock: clock) }
     func read() throws(SensorError) -> [Double?] { try driver.read(clock: clock) }
+}
+
+/// A channel's filter chain and what it has reported since the last frame.
+struct ChannelState {
+    let plan: ChannelPlan
+    var chain: FilterChain
+    /// The last value the chain reported, waiting for the next frame.
+    var pending: Double?
+    /// The number of the frame that last carried it (-1: none yet).
+    var lastSent: Int64 = -1
+
+    init(_ plan: ChannelPlan) {
+        self.plan = plan
+        self.chain = FilterChain(plan.filters)
+    }
 }
 
 /// A sensor's schedule, health and per-channel filter state.
 final class ScheduledSensor {
     let slot: any SensorSlot
     let location: String
-    let channels: [Channel]
-    let fields: [FrameField?]
+    /// Channels of the driver by index, for its events.
+    let driverChannels: [Channel]
+    var channels: [ChannelState]
     let interval: TimeSpan
+    /// Sampled on its wake source's edges too, not only on its schedule.
+    let wakes: Bool
     var due: Instant
     var started = false
     var failures = 0
     var retryAt = Instant.zero
     /// After a set-up, when the part can first deliver.
     var readableAt = Instant.zero
-    var filters: [ExponentialMovingAverage]
-    /// Channels read since the last frame: only fresh values go on air.
-    var fresh: [Bool]
 
-    init(slot: any SensorSlot, channels: [Channel], smoothed: [Bool], fields: [FrameField?], interval: TimeSpan, due: Instant, alpha: Double) {
+    init(slot: any SensorSlot, driverChannels: [Channel], plans: [ChannelPlan], interval: TimeSpan, wakes: Bool, due: Instant) {
         self.slot = slot
         self.location = slot.location
-        self.channels = channels
-        self.fields = fields
+        self.driverChannels = driverChannels
+        self.channels = plans.map { ChannelState($0) }
         self.interval = interval
+        self.wakes = wakes
         self.due = due
-        // Levels, counts and totals pass through: an EMA with α = 1 just keeps the last value.
-        self.filters = smoothed.map { ExponentialMovingAverage(alpha: $0 ? alpha : 1) }
-        self.fresh = Array(repeating: false, count: channels.count)
     }
 }
 
-/// The node: sensors sampled on the clock, an EMA per channel, a CayenneLPP frame every N ticks
-/// holding the channels that have a frame field and were read since the last frame.
+/// The node: sensors sampled on the clock, a filter chain per channel, and a CayenneLPP frame
+/// every uplink interval holding the values the chains reported since the last frame.
 ///
 /// A sensor that fails (NAK, wrong identity, bad CRC, timeout) is marked degraded and set up
 /// again with exponential backoff; the loop never stops for it, and the other sensors go on.
@@ -97,16 +143,26 @@ public final class Node<C: Clock, Sink: EventSink> {
     private let clock: C
     private var sensors: [ScheduledSensor] = []
     private var start: Instant
-    private var frameTick: Int64 = 1
+    private var uplinkTick: Int64 = 0
     /// Successful sensor readings so far.
     public private(set) var samples = 0
     public private(set) var framesSent = 0
+    /// The sequence number of the next frame: restored from the node's state after a restart,
+    /// so that no number is used twice.
+    public var nextSequence: UInt32 = 0
+    /// How the node sleeps until `deadline`, watching `descriptors` (edge events): the clock's
+    /// sleep by default; on a board a poll that also watches the termination signals.
+    public var sleeper: (_ deadline: Instant, _ descriptors: [Int32]) -> Wake
 
     public init(clock: C, sink: Sink, settings: NodeSettings = NodeSettings()) {
         self.clock = clock
         self.sink = sink
         self.settings = settings
         self.start = clock.now()
+        self.sleeper = { deadline, _ in
+            clock.sleep(until: deadline)
+            return .woke(ready: [])
+        }
     }
 
     /// The skeleton's node: one BME280 framed as temperature (ch 1), humidity (2), barometer (3).
@@ -116,66 +172,113 @@ public final class Node<C: Clock, Sink: EventSink> {
                             FrameField(channel: 3, .barometer, scale: 0.01)])
     }
 
-    /// Adds a sensor sampled every `interval` (the node's tick when nil), first at the node's
-    /// start. `frame` gives a field per channel, in the driver's channel order; nil or missing
-    /// entries are readings only.
+    /// Adds a sensor with every channel of its driver: continuous ones smoothed by an EMA of
+    /// the settings' α, the others passed through. `frame` gives a field per channel, in the
+    /// driver's channel order; nil or missing entries are readings only.
     public func add<Driver: SensorDriver>(_ driver: Driver, interval: TimeSpan? = nil, frame: [FrameField?] = []) {
-        let channels = driver.channels.map { Channel(name: $0.name, unit: $0.unit, symbol: $0.symbol, decimals: $0.decimals) }
-        var fields = frame
-        while fields.count < channels.count { fields.append(nil) }
-        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), channels: channels, smoothed: driver.channels.map { $0.continuous },
-                                       fields: Array(fields.prefix(channels.count)),
-                                       interval: interval ?? settings.sampleInterval, due: start, alpha: settings.emaAlpha))
+        var plans: [ChannelPlan] = []
+        for (index, spec) in driver.channels.enumerated() {
+            plans.append(ChannelPlan(index: index, channel: Channel(spec), filters: spec.continuous ? [.ema(alpha: settings.emaAlpha)] : [],
+                                     field: index < frame.count ? frame[index] : nil))
+        }
+        add(driver, interval: interval, channels: plans)
     }
 
-    private var nextFrame: Instant {
-        start + settings.sampleInterval * (Int64(settings.samplesPerFrame) * frameTick - 1)
+    /// Adds a sensor sampled every `interval` (the node's tick when nil), first at the node's
+    /// start, with the given channels; the driver's other channels are not reported. With
+    /// `wake`, its wake source (a GPIO line's edges) also has it sampled between its deadlines.
+    public func add<Driver: SensorDriver>(_ driver: Driver, interval: TimeSpan? = nil, channels plans: [ChannelPlan], wake: Bool = false) {
+        sensors.append(ScheduledSensor(slot: DriverSlot(driver, clock: clock), driverChannels: driver.channels.map { Channel($0) },
+                                       plans: plans, interval: interval ?? settings.sampleInterval, wakes: wake, due: start))
+    }
+
+    private var nextUplink: Instant {
+        start + settings.firstUplink + settings.uplinkInterval * uplinkTick
     }
 
     /// Runs on the clock until `frames` frames, `samples` readings or the `until` deadline,
-    /// whichever is given and comes first; with none, forever. Every deadline is start + k·interval,
-    /// so schedules never drift; at one instant sensors sample before the frame goes out.
+    /// whichever is given and comes first; with none, until terminated. Every deadline is
+    /// start + k·interval, so schedules never drift; at one instant sensors sample before the
+    /// frame goes out. Between deadlines, the node sleeps, waking early only for the edges of
+    /// wake-on-edge sensors. On `.terminate` it sends what was reported and returns.
     public func run(frames: Int? = nil, samples sampleLimit: Int? = nil, until end: Instant? = nil) {
         guard !sensors.isEmpty else { return }
         while true {
             if let frames, framesSent >= frames { return }
             if let sampleLimit, samples >= sampleLimit { return }
-            var next = nextFrame
+            var next = nextUplink
             for sensor in sensors where sensor.due < next { next = sensor.due }
             if let end, next >= end { return }
-            clock.sleep(until: next)
+            var wakeAt = next
+            var descriptors: [Int32] = []
+            for sensor in sensors where sensor.wakes {
+                let source = sensor.slot.wakeSource
+                if let at = source.at, at < wakeAt { wakeAt = at }
+                if let fd = source.descriptor { descriptors.append(fd) }
+            }
+            switch sleeper(wakeAt, descriptors) {
+            case .terminate:
+                flush()
+                return
+            case .woke(let ready):
+                if clock.now() < next {
+                    handleEdges(ready: ready)
+                    continue
+                }
+            }
             for sensor in sensors where sensor.due == next {
                 if let sampleLimit, samples >= sampleLimit { break }  // the frame of this instant still goes
                 sample(sensor)
                 sensor.due = sensor.due + sensor.interval
             }
-            if nextFrame == next {
+            if nextUplink == next {
                 sendFrame()
-                frameTick += 1
+                uplinkTick += 1
             }
         }
     }
 
-    private func sample(_ sensor: ScheduledSensor) {
+    /// Sends what the channels reported and not yet sent: before stopping, so nothing reported is lost.
+    public func flush() {
+        sendFrame()
+    }
+
+    /// Samples the wake-on-edge sensors whose edge arrived, outside their schedule.
+    private func handleEdges(ready: [Int32]) {
+        let now = clock.now()
+        var reported = false
+        for sensor in sensors where sensor.wakes {
+            let source = sensor.slot.wakeSource
+            let due = source.at.map { $0 <= now } ?? false
+            let readable = source.descriptor.map { ready.contains($0) } ?? false
+            guard due || readable else { continue }
+            reported = sample(sensor) || reported
+        }
+        if reported && settings.sendOnEvent { sendFrame() }
+    }
+
+    /// Reads a sensor and runs its values through the channels' chains; true if any reported.
+    @discardableResult
+    private func sample(_ sensor: ScheduledSensor) -> Bool {
         if !sensor.started {
-            guard clock.now() >= sensor.retryAt else { return }
+            guard clock.now() >= sensor.retryAt else { return false }
             do {
                 try sensor.slot.setUp()
                 sensor.started = true
                 sensor.readableAt = clock.now() + sensor.slot.firstReadingAfter
             } catch {
                 degrade(sensor, error)
-                return
+                return false
             }
         }
-        guard clock.now() >= sensor.readableAt else { return }  // still warming up: the next tick
+        guard clock.now() >= sensor.readableAt else { return false }  // still warming up: the next tick
         let values: [Double?]
         do {
             values = try sensor.slot.read()
         } catch {
             sensor.started = false
             degrade(sensor, error)
-            return
+            return false
         }
         let now = clock.now()
         // Back only once it has delivered: a part that sets up but cannot read keeps backing off.
@@ -183,37 +286,63 @@ public final class Node<C: Clock, Sink: EventSink> {
             sink.emit(.sensorState(sensor: sensor.location, .ok, at: now))
             sensor.failures = 0
         }
-        for event in sensor.slot.events where event.channel < sensor.channels.count {
-            sink.emit(.event(sensor: sensor.location, Reading(channel: sensor.channels[event.channel], value: event.value,
+        for event in sensor.slot.events where event.channel < sensor.driverChannels.count {
+            sink.emit(.event(sensor: sensor.location, Reading(channel: sensor.driverChannels[event.channel], value: event.value,
                                                               timestamp: event.timestamp), at: now))
         }
-        for index in sensor.channels.indices where index < values.count {
-            guard let value = values[index] else { continue }
-            let filtered = sensor.filters[index].update(value)
-            sensor.fresh[index] = true
-            sink.emit(.reading(sensor: sensor.location, Reading(channel: sensor.channels[index], value: value, timestamp: now), filtered: filtered))
+        var reported = false
+        for index in sensor.channels.indices {
+            let driverIndex = sensor.channels[index].plan.index
+            guard driverIndex < values.count, let value = values[driverIndex] else { continue }
+            var output = sensor.channels[index].chain.process(Sample(value: value, timestamp: now))
+            output.report = output.report && sensor.channels[index].plan.field != nil  // only what goes on air counts as reported
+            if output.report, let reportedValue = output.value {
+                sensor.channels[index].pending = reportedValue
+                reported = true
+            }
+            sink.emit(.reading(sensor: sensor.location,
+                               Reading(channel: sensor.channels[index].plan.channel, value: value, timestamp: now, quality: output.quality),
+                               output))
         }
         samples += 1
+        return reported
     }
 
+    /// Builds a frame of the pending values, those waiting longest first: a value that does
+    /// not fit stays pending and leads the next frame, so no channel starves on a small link.
     private func sendFrame() {
         let now = clock.now()
         var frame = CayenneLPP(capacity: settings.frameCapacity)
+        var candidates: [(sensor: Int, channel: Int, lastSent: Int64)] = []
+        for (sensorIndex, sensor) in sensors.enumerated() {
+            for (channelIndex, state) in sensor.channels.enumerated() where state.plan.field != nil && state.pending != nil {
+                candidates.append((sensorIndex, channelIndex, state.lastSent))
+            }
+        }
+        guard !candidates.isEmpty else { return }  // nothing new to say
+        var ordered = candidates.enumerated().map { ($0.offset, $0.element) }
+        ordered.sort { $0.1.lastSent != $1.1.lastSent ? $0.1.lastSent < $1.1.lastSent : $0.0 < $1.0 }
         var records = 0
-        for sensor in sensors {
-            for index in sensor.channels.indices {
-                guard let field = sensor.fields[index], sensor.fresh[index], let value = sensor.filters[index].value else { continue }
-                sensor.fresh[index] = false
-                do {
-                    try frame.add(channel: field.channel, field.type, value * field.scale)
-                    records += 1
-                } catch {
+        for (_, candidate) in ordered {
+            let sensor = sensors[candidate.sensor]
+            guard let field = sensor.channels[candidate.channel].plan.field, let value = sensor.channels[candidate.channel].pending else { continue }
+            do {
+                try frame.add(channel: field.channel, field.type, value * field.scale)
+                sensor.channels[candidate.channel].pending = nil
+                sensor.channels[candidate.channel].lastSent = Int64(framesSent)
+                records += 1
+            } catch {
+                if case .tooLarge = error {
+                    sink.emit(.warning(error.description + ": channel \(field.channel) waits for the next frame", at: now))
+                } else {
+                    sensor.channels[candidate.channel].pending = nil
                     sink.emit(.warning(error.description, at: now))
                 }
             }
         }
-        guard records > 0 else { return }  // nothing fresh to say
-        sink.emit(.frame(Frame(sequence: UInt32(framesSent), port: settings.port, format: "cayennelpp", bytes: frame.bytes), at: now))
+        guard records > 0 else { return }
+        sink.emit(.frame(Frame(sequence: nextSequence, port: settings.port, format: "cayennelpp", bytes: frame.bytes), at: now))
+        nextSequence &+= 1
         framesSent += 1
     }
 
@@ -224,5 +353,11 @@ public final class Node<C: Clock, Sink: EventSink> {
         if settings.maximumBackoff < backoff { backoff = settings.maximumBackoff }
         sensor.retryAt = clock.now() + backoff
         sink.emit(.sensorState(sensor: sensor.location, .degraded(reason: error.description, retryAt: sensor.retryAt), at: clock.now()))
+    }
+}
+
+extension Channel {
+    public convenience init(_ spec: ChannelSpec) {
+        self.init(name: spec.name, unit: spec.unit, symbol: spec.symbol, decimals: spec.decimals)
     }
 }

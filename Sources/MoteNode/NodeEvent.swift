@@ -2,8 +2,9 @@ import MoteHAL
 
 /// What the node tells the world, in the order it happens.
 public enum NodeEvent: Equatable {
-    /// A sensor's value and what the channel's filter made of it.
-    case reading(sensor: String, Reading, filtered: Double)
+    /// A sensor's value and what the channel's filter chain made of it: its output, whether
+    /// that was reported for the next frame, and why a value was rejected.
+    case reading(sensor: String, Reading, FilterOutput)
     /// Something a sensor saw happen between readings (a door's edges), reported at `at` with
     /// the time it happened in the reading's timestamp.
     case event(sensor: String, Reading, at: Instant)
@@ -30,11 +31,20 @@ public protocol EventSink {
 public enum EventText {
     public static func json(_ event: NodeEvent) -> String {
         switch event {
-        case .reading(let sensor, let reading, let filtered):
+        case .reading(let sensor, let reading, let output):
             let decimals = reading.channel.decimals
-            return "{\"type\":\"reading\",\"t\":\(reading.timestamp.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),"
+            var text = "{\"type\":\"reading\",\"t\":\(reading.timestamp.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),"
                 + "\"channel\":\(JSONText.quoted(reading.channel.name)),\"value\":\(JSONText.number(reading.value, decimals: decimals)),"
-                + "\"filtered\":\(JSONText.number(filtered, decimals: decimals)),\"unit\":\(JSONText.quoted(reading.channel.unit))}"
+                + "\"filtered\":" + (output.value.map { JSONText.number($0, decimals: decimals) } ?? "null")
+                + ",\"unit\":\(JSONText.quoted(reading.channel.unit))"
+            if output.report { text += ",\"report\":true" }
+            switch output.quality {
+            case .good: break
+            case .uncertain: text += ",\"quality\":\"uncertain\""
+            case .bad: text += ",\"quality\":\"bad\""
+            }
+            if let note = output.note { text += ",\"note\":" + JSONText.quoted(note) }
+            return text + "}"
         case .event(let sensor, let reading, let at):
             return "{\"type\":\"event\",\"t\":\(at.milliseconds),\"sensor\":\(JSONText.quoted(sensor)),"
                 + "\"channel\":\(JSONText.quoted(reading.channel.name)),\"value\":\(JSONText.number(reading.value, decimals: reading.channel.decimals)),"
@@ -54,11 +64,13 @@ public enum EventText {
 
     public static func human(_ event: NodeEvent) -> String {
         switch event {
-        case .reading(let sensor, let reading, let filtered):
+        case .reading(let sensor, let reading, let output):
             let decimals = reading.channel.decimals
-            return "\(time(reading.timestamp))  \(sensor)  \(reading.channel.name) "
+            let raw = "\(time(reading.timestamp))  \(sensor)  \(reading.channel.name) "
                 + "\(DecimalText.format(reading.value, decimals: decimals)) \(reading.channel.symbol)"
-                + "  (filtered \(DecimalText.format(filtered, decimals: decimals)))"
+            if let note = output.note { return raw + "  (rejected: \(note))" }
+            guard let filtered = output.value else { return raw }
+            return raw + "  (filtered \(DecimalText.format(filtered, decimals: decimals))\(output.report ? ", reported" : ""))"
         case .event(let sensor, let reading, _):
             return "\(time(reading.timestamp))  \(sensor)  \(reading.channel.name) -> "
                 + DecimalText.format(reading.value, decimals: reading.channel.decimals)

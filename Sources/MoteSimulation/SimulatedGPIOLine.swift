@@ -67,6 +67,15 @@ public final class SimulatedGPIOLine: GPIOPin {
         driven.append((clock.now(), value))
     }
 
+    /// The next instant an edge can be taken: the first scripted change (plus the debounce
+    /// window, when it settles) or a pending debounce. The node wakes then, as the kernel's
+    /// event descriptor would wake it on a board.
+    public var wakeSource: WakeSource {
+        var next = changes.first.map { $0.at + (debouncer?.window ?? .zero) }
+        if let settle = debouncer?.deadline, next.map({ settle < $0 }) ?? true { next = settle }
+        return WakeSource(at: next)
+    }
+
     public func takeEvents() throws(GPIOError) -> [GPIOEdgeEvent] {
         try check("read event")
         var events: [GPIOEdgeEvent] = []

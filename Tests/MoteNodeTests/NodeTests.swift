@@ -102,20 +102,29 @@ func simulatedNode(settings: NodeSettings = NodeSettings(), faults: (BME280Model
         #expect(times == [19_009, 29_009])
     }
 
-    @Test func aValueThatDoesNotFitIsLeftOutWithAWarning() {
+    @Test func aValueThatDoesNotFitWaitsForTheNextFrameAndLeadsIt() {
         var settings = NodeSettings()
         settings.frameCapacity = 10
         let node = simulatedNode(settings: settings)
-        node.run(frames: 1)
-        #expect(node.sink.frames[0].bytes == [0x01, 0x67, 0x00, 0xFB, 0x02, 0x68, 0x66])
-        #expect(node.sink.events.contains(.warning("frame needs 11 bytes, the link takes 10", at: Instant(nanoseconds: 9_009_300_000))))
+        node.run(frames: 3)
+        // Frame 0: temperature and humidity; the barometer waits, leads frame 1, and humidity
+        // (then the longest waiting) leads frame 2: no channel starves.
+        #expect(node.sink.frames.map { Hex.encode($0.bytes) } == ["016700fb026866", "03732751016700fb", "026866016700fb"])
+        #expect(node.sink.events.contains(.warning("frame needs 11 bytes, the link takes 10: channel 3 waits for the next frame",
+                                                   at: Instant(nanoseconds: 9_009_300_000))))
     }
 
     @Test func eventsPrintAsJSONLines() {
         let temperature = Channel(name: "temperature", unit: "Cel", symbol: "°C", decimals: 2)
         let reading = Reading(channel: temperature, value: 25.084, timestamp: Instant(nanoseconds: 1_009_300_000))
-        #expect(EventText.json(.reading(sensor: "bme280@0x76", reading, filtered: 25.0)) ==
+        #expect(EventText.json(.reading(sensor: "bme280@0x76", reading, FilterOutput(value: 25.0, quality: .good, report: false, note: nil))) ==
                 #"{"type":"reading","t":1009,"sensor":"bme280@0x76","channel":"temperature","value":25.08,"filtered":25.00,"unit":"Cel"}"#)
+        #expect(EventText.json(.reading(sensor: "bme280@0x76", reading, FilterOutput(value: 25.0, quality: .good, report: true, note: nil))) ==
+                #"{"type":"reading","t":1009,"sensor":"bme280@0x76","channel":"temperature","value":25.08,"filtered":25.00,"unit":"Cel","report":true}"#)
+        let rejected = Reading(channel: temperature, value: 125, timestamp: Instant(nanoseconds: 1_009_300_000), quality: .uncertain)
+        #expect(EventText.json(.reading(sensor: "bme280@0x76", rejected,
+                                        FilterOutput(value: nil, quality: .uncertain, report: false, note: "125 above range maximum 85"))) ==
+                #"{"type":"reading","t":1009,"sensor":"bme280@0x76","channel":"temperature","value":125.00,"filtered":null,"unit":"Cel","quality":"uncertain","note":"125 above range maximum 85"}"#)
         let frame = Frame(sequence: 7, port: 1, format: "cayennelpp", bytes: [0x01, 0x67, 0x00, 0xFB])
         #expect(EventText.json(.frame(frame, at: .zero + .seconds(9))) ==
                 #"{"type":"frame","t":9000,"seq":7,"port":1,"format":"cayennelpp","size":4,"hex":"016700fb"}"#)

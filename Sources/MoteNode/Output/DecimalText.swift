@@ -27,6 +27,16 @@ public enum DecimalText {
         }
         return text
     }
+
+    /// `value` with at most `maximumDecimals` places and no trailing zeros: 0.25 → "0.25",
+    /// 10.0 → "10". For configuration values, which people write short.
+    public static func shortest(_ value: Double, maximumDecimals: Int = 9) -> String {
+        var text = format(value, decimals: maximumDecimals)
+        guard text.utf8.contains(UInt8(ascii: ".")) else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
 }
 
 /// JSON text pieces; enough for the flat event objects Mote prints.
