@@ -56,6 +56,11 @@ public struct RunLogError: Error, Equatable, CustomStringConvertible {
     public var line: Int
     public var reason: String
 
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
     public var description: String { "line \(line): \(reason)" }
 }
 
@@ -87,16 +92,18 @@ public struct RunLog: Equatable, Sendable {
         var timestamp_ns: Double?
     }
 
+    /// Unknown types are skipped entirely: they neither add marks nor stretch the time span.
     public static func parse(_ text: String) throws(RunLogError) -> RunLog {
         var run = RunLog()
         let decoder = JSONDecoder()
         var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Bytes, not Characters: "\r\n" is one Character and would hide the line break.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             let fields: Line
             do {
-                fields = try decoder.decode(Line.self, from: Data(line.utf8))
+                fields = try decoder.decode(Line.self, from: Data(line))
             } catch let error as DecodingError {
                 throw RunLogError(line: number, reason: reason(error))
             } catch {
