@@ -24,7 +24,7 @@ public struct SVGPlot {
         let height = Self.headerHeight + Double(channels.count) * (Self.panelTitle + Self.panelHeight + Self.panelGap) + Self.footer
         var t0 = run.firstT ?? 0
         var t1 = run.lastT ?? 0
-        if !(t1 > t0) { t0 -= 500; t1 = t0 + 1000 }
+        if !(t1 > t0) { t1 = t0 + 1000 }
         let x0 = Self.left, x1 = w - Self.right
         func x(_ t: Double) -> Double { x0 + (t - t0) / (t1 - t0) * (x1 - x0) }
 
