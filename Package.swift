@@ -12,6 +12,12 @@ let package = Package(
         // The board build: scripts/cross-build compiles this library in Embedded Swift and links
         // it with scripts/board-main.c against the board's own libraries.
         .library(name: "MoteBoard", type: .static, targets: ["MoteCLI"]),
+        // Host tool (desktop only, never on the board).
+        .executable(name: "motectl", targets: ["motectl"]),
+    ],
+    dependencies: [
+        // Host tools only: no device target depends on it, so the board build never compiles it.
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         // System libraries, found the SwiftPM way.
@@ -52,11 +58,19 @@ let package = Package(
         .target(name: "MoteCLI", dependencies: ["MoteHAL", "MoteLinux", "MoteDrivers", "MoteSimulation", "MoteNode"]),
         .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
 
+        // Host tools: full Swift and Foundation. Nothing under them is device code.
+        .target(name: "MoteTools"),
+        .executableTarget(name: "motectl", dependencies: [
+            "MoteTools",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         .testTarget(name: "MoteHALTests", dependencies: ["MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteLinuxTests", dependencies: ["MoteLinux", "MoteHAL"]),
         .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI"]),
+        .testTarget(name: "MoteToolsTests", dependencies: ["MoteTools"]),
     ]
 )

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `motectl`: Mote's host-side tool. One file per subcommand; add new ones to `subcommands`.
+@main
+struct Motectl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "motectl",
+        abstract: "Mote's host tool: look at node runs, check configs, decode frames.",
+        subcommands: [PlotCommand.self]
+    )
+}
