@@ -13,6 +13,11 @@ let package = Package(
         // it with scripts/board-main.c against the board's own libraries.
         .library(name: "MoteBoard", type: .static, targets: ["MoteCLI"]),
     ],
+    dependencies: [
+        // Host-only: a second TOML parser to cross-check ours against (MoteConfigInteropTests).
+        // No device target may depend on it.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
     targets: [
         // System libraries, found the SwiftPM way.
         .systemLibrary(
@@ -56,5 +61,6 @@ let package = Package(
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI"]),
+        .testTarget(name: "MoteConfigInteropTests", dependencies: ["MoteNode", .product(name: "TOMLKit", package: "TOMLKit")]),
     ]
 )
