@@ -370,6 +370,21 @@ import MoteNode
         #expect(errors(longKey) == [error(1, 201, "key has more than 100 dotted parts")])
     }
 
+    /// Linear, not quadratic: 50,000 keys in one table and a 100,000-element array on one line.
+    @Test func largeInputsParse() {
+        let keys = (0..<50_000).map { "k\($0) = \($0)" }.joined(separator: "\n")
+        let doc = document(keys)
+        #expect(doc.entries.count == 50_000)
+        #expect(doc.entries.last == TOMLEntry(key: "k49999", keyPosition: pos(50_000, 1), node: TOMLNode(value: .integer(49_999), position: pos(50_000, 10))))
+        let array = "a = [" + String(repeating: "1, ", count: 100_000) + "\"é\"]"
+        guard case .array(let elements) = document(array)["a"]?.node.value else {
+            Issue.record("a is not an array")
+            return
+        }
+        #expect(elements.count == 100_001)
+        #expect(elements.last == TOMLNode(value: .string("é"), position: pos(1, 300_006)))
+    }
+
     @Test func garbageNeverTraps() {
         var generator = SplitMix64(seed: 0x70_6D_6C)
         let alphabet = Array("ab1_-.=[]{}\"'\\#,\n\r\t 0x+e:uU\u{1}é".unicodeScalars)
