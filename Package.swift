@@ -16,8 +16,10 @@ let package = Package(
         .executable(name: "motectl", targets: ["motectl"]),
     ],
     dependencies: [
-        // Host tools only: no device target depends on it, so the board build never compiles it.
+        // Host only: no device target depends on these, so the board build never compiles them.
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // A second TOML parser to cross-check ours against (MoteConfigInteropTests).
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries, found the SwiftPM way.
@@ -72,5 +74,6 @@ let package = Package(
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI"]),
         .testTarget(name: "MoteToolsTests", dependencies: ["MoteTools"]),
+        .testTarget(name: "MoteConfigInteropTests", dependencies: ["MoteNode", .product(name: "TOMLKit", package: "TOMLKit")]),
     ]
 )
