@@ -1,0 +1,137 @@
+/// A board file from `boards/`: what the board is and where its buses and lines are, so that a
+/// node file says "i2c-1" and "GPIO17" and never a device path or a chip number.
+public struct BoardConfiguration: Equatable, Sendable {
+    public var id: String
+    public var name: String
+    /// "aarch64", "armv7" or "x86_64".
+    public var architecture: String
+    /// Prefixes of /proc/device-tree/model and entries of .../compatible that identify it.
+    public var models: [String] = []
+    public var compatible: [String] = []
+    /// The label of the GPIO chip holding the header's lines ("pinctrl-bcm2711"; never a number).
+    public var gpioChip: String?
+    /// Header pin number → line name.
+    public var header: [(pin: Int, line: String)] = []
+    /// Bus name → device path ("i2c-1" → "/dev/i2c-1"); "sim" on the simulated board.
+    public var i2c: [(name: String, path: String)] = []
+    public var serial: [(name: String, path: String)] = []
+    public var oneWire: [(name: String, path: String)] = []
+    /// The simulated board: every bus is a device model.
+    public var simulated = false
+
+    public init(id: String, name: String, architecture: String) {
+        self.id = id
+        self.name = name
+        self.architecture = architecture
+    }
+
+    public static func == (a: BoardConfiguration, b: BoardConfiguration) -> Bool {
+        a.id == b.id && a.name == b.name && a.architecture == b.architecture && a.models == b.models && a.compatible == b.compatible
+            && a.gpioChip == b.gpioChip && a.simulated == b.simulated
+            && a.header.map { "\($0.pin)=\($0.line)" } == b.header.map { "\($0.pin)=\($0.line)" }
+            && a.i2c.map { $0.name + "=" + $0.path } == b.i2c.map { $0.name + "=" + $0.path }
+            && a.serial.map { $0.name + "=" + $0.path } == b.serial.map { $0.name + "=" + $0.path }
+            && a.oneWire.map { $0.name + "=" + $0.path } == b.oneWire.map { $0.name + "=" + $0.path }
+    }
+
+    public func i2cPath(_ name: String) -> String? { i2c.first { $0.name == name }?.path }
+    public func serialPath(_ name: String) -> String? { serial.first { $0.name == name }?.path }
+    public func oneWirePath(_ name: String) -> String? { oneWire.first { $0.name == name }?.path }
+
+    /// A sensor's `line`: "pin11" is header pin 11, anything else a line name of the chip.
+    public func lineName(_ line: String) -> String? {
+        guard line.hasPrefix("pin") else { return line }
+        guard let pin = Int(line.dropFirst(3)) else { return nil }
+        return header.first { $0.pin == pin }?.line
+    }
+
+    public static func parse(_ text: String, file: String) -> (board: BoardConfiguration?, errors: [ConfigError]) {
+        let diagnostics = ConfigDiagnostics(file: file)
+        let (document, syntaxErrors) = TOML.parse(text)
+        for error in syntaxErrors { diagnostics.syntax(error) }
+        let root = TableReader(document, path: "", diagnostics: diagnostics)
+        var board = BoardConfiguration(id: "", name: "", architecture: "")
+        if let table = root.table("board", required: true) {
+            board.id = table.string("id", required: true) ?? ""
+            board.name = table.string("name", required: true) ?? ""
+            board.architecture = table.choice("arch", ["aarch64", "armv7", "x86_64"], required: true) ?? ""
+            board.models = strings(table, "model")
+            board.compatible = strings(table, "compatible")
+            board.simulated = table.boolean("simulated") ?? false
+            table.finish()
+        }
+        if let gpio = root.table("gpio") {
+            board.gpioChip = gpio.string("chip", required: true)
+            if let header = gpio.table("header") {
+                for entry in header.table.entries {
+                    _ = header.entry(entry.key)
+                    guard let pin = Int(entry.key), (1...80).contains(pin) else {
+                        diagnostics.error(entry.keyPosition, header.keyPath(entry.key), "a header pin is a number from 1 to 80")
+                        continue
+                    }
+                    guard case .string(let line) = entry.node.value, !line.isEmpty else {
+                        diagnostics.error(entry.node.position, header.keyPath(entry.key), "expected the line name as a string")
+                        continue
+                    }
+                    board.header.append((pin, line))
+                }
+                header.finish()
+            }
+            gpio.finish()
+        }
+        board.i2c = paths(root, "i2c")
+        board.serial = paths(root, "serial")
+        board.oneWire = paths(root, "onewire")
+        root.finish()
+        let errors = diagnostics.sorted
+        return (errors.isEmpty ? board : nil, errors)
+    }
+
+    private static func strings(_ table: TableReader, _ key: String) -> [String] {
+        guard let nodes = table.array(key) else { return [] }
+        var result: [String] = []
+        for (index, node) in nodes.enumerated() {
+            if case .string(let text) = node.value { result.append(text) } else {
+                table.diagnostics.error(node.position, table.keyPath(key) + "[\(index)]", "expected a string")
+            }
+        }
+        return result
+    }
+
+    /// A table of bus name → device path.
+    private static func paths(_ root: TableReader, _ key: String) -> [(name: String, path: String)] {
+        guard let table = root.table(key) else { return [] }
+        var result: [(name: String, path: String)] = []
+        for entry in table.table.entries {
+            if let path = table.string(entry.key) { result.append((entry.key, path)) }
+        }
+        table.finish()
+        return result
+    }
+
+    /// Errors for every bus, port and line of `node` that this board does not have, at the
+    /// sensor's key in the node file.
+    public func check(_ node: NodeConfiguration, file: String) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        func fail(_ sensor: SensorConfiguration, _ key: String, _ message: String) {
+            errors.append(ConfigError(file: file, position: sensor.position, key: "sensor." + sensor.id + "." + key, message: message + " (board \(id))"))
+        }
+        for sensor in node.sensors {
+            if let bus = sensor.bus, DriverInfo.named(sensor.driver)?.bus == .i2c, i2cPath(bus) == nil {
+                fail(sensor, "bus", "no I2C bus \"\(bus)\"; the board has " + TableReader.list(i2c.map { $0.name }))
+            }
+            if let bus = sensor.bus, DriverInfo.named(sensor.driver)?.bus == .onewire, oneWirePath(bus) == nil {
+                fail(sensor, "bus", "no 1-wire bus \"\(bus)\"; the board has " + TableReader.list(oneWire.map { $0.name }))
+            }
+            if let port = sensor.port, serialPath(port) == nil {
+                fail(sensor, "port", "no serial port \"\(port)\"; the board has " + TableReader.list(serial.map { $0.name }))
+            }
+            for (key, line) in [("line", sensor.line), ("power", sensor.power)] {
+                guard let line else { continue }
+                if lineName(line) == nil { fail(sensor, key, "no header pin \"\(line)\"") }
+                else if gpioChip == nil { fail(sensor, key, "the board has no GPIO chip") }
+            }
+        }
+        return errors
+    }
+}

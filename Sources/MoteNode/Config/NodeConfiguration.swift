@@ -1,0 +1,527 @@
+import MoteDrivers
+import MoteHAL
+
+/// A node, fully described by its file: what it reads, how each channel is filtered, what goes
+/// on air and how often. docs/configuration.md documents every key; `NodeConfiguration.parse`
+/// is the one place that knows them.
+public struct NodeConfiguration: Equatable, Sendable {
+    public var name: String
+    /// The board file (`boards/<board>.toml`) that names the buses and lines.
+    public var board: String
+    /// Sample interval of a sensor that gives none.
+    public var interval: TimeSpan
+    public var sensors: [SensorConfiguration]
+    public var uplink: UplinkConfiguration
+    public var update: UpdateConfiguration?
+    public var storage: StorageConfiguration
+
+    public init(name: String, board: String = "simulated", interval: TimeSpan = .seconds(10),
+                sensors: [SensorConfiguration] = [], uplink: UplinkConfiguration = UplinkConfiguration(),
+                update: UpdateConfiguration? = nil, storage: StorageConfiguration = StorageConfiguration()) {
+        self.name = name
+        self.board = board
+        self.interval = interval
+        self.sensors = sensors
+        self.uplink = uplink
+        self.update = update
+        self.storage = storage
+    }
+}
+
+public struct SensorConfiguration: Equatable, Sendable {
+    public var id: String
+    public var driver: String
+    /// I2C adapter or 1-wire bus, by its name in the board file ("i2c-1", "w1").
+    public var bus: String?
+    /// I2C address, or the Modbus slave id.
+    public var address: Int64?
+    /// Serial port by its name in the board file ("uart0").
+    public var port: String?
+    /// GPIO line: a line name ("GPIO17") or a header pin ("pin11") of the board.
+    public var line: String?
+    /// 1-wire device id ("28-0316a2794c5f"); the first DS18B20 found when nil.
+    public var device: String?
+    public var interval: TimeSpan
+    /// A GPIO output that powers the part only around its readings, and how long it needs.
+    public var power: String?
+    public var powerWarmUp: TimeSpan = .milliseconds(1)
+    public var serial = SerialConfiguration(baud: 9600)
+    /// PMS5003: "passive" (the node asks) or "active" (the part streams).
+    public var mode = "passive"
+    /// Modbus: "holding" or "input" registers.
+    public var registerType = ModbusDeviceConfiguration.RegisterType.holding
+    /// GPIO inputs.
+    public var debounce: TimeSpan = .milliseconds(20)
+    public var activeLow = false
+    public var bias = GPIOLineSettings.Bias.asIs
+    public var edge = GPIOLineSettings.Edge.both
+    /// Wake the node on an edge instead of waiting for the next sample.
+    public var wake = false
+    /// Pulse counters: what one pulse is worth, in `pulseUnit`.
+    public var perPulse = 1.0
+    public var pulseUnit = "count"
+    public var channels: [ChannelConfiguration]
+    /// Where the sensor's table starts, for errors found when the node is built.
+    public var position: TOMLPosition
+
+    public init(id: String, driver: String, interval: TimeSpan, channels: [ChannelConfiguration] = [],
+                position: TOMLPosition = TOMLPosition(line: 1, column: 1)) {
+        self.id = id
+        self.driver = driver
+        self.interval = interval
+        self.channels = channels
+        self.position = position
+    }
+}
+
+public struct ChannelConfiguration: Equatable, Sendable {
+    public var name: String
+    public var unit: String
+    /// Decimals printed and the step values are rounded to before they are reported.
+    public var decimals: Int
+    public var filters: [FilterSpec]
+    /// The channel's engineering range: the base of a percent deadband and of range checks.
+    public var rangeLow: Double?
+    public var rangeHigh: Double?
+    /// Where the channel's reported value goes in the frame; nil: readings only.
+    public var frame: FrameField?
+    /// ADS1115: the input and its full scale.
+    public var adcInput: ADS1115Channel?
+    /// Modbus: the register point.
+    public var modbus: ModbusPoint?
+
+    public init(name: String, unit: String, decimals: Int, filters: [FilterSpec] = [], frame: FrameField? = nil) {
+        self.name = name
+        self.unit = unit
+        self.decimals = decimals
+        self.filters = filters
+        self.frame = frame
+    }
+}
+
+public struct UplinkConfiguration: Equatable, Sendable {
+    public var format = "cayennelpp"
+    /// LoRaWAN FPort, 1-223.
+    public var port: UInt8 = 1
+    /// A frame (of what was reported since the last one) every interval.
+    public var interval: TimeSpan = .seconds(60)
+    public var link = PayloadLimit.Link.us915
+    public var dataRate = 0
+    /// AS923 dwell-time limit (400 ms), which shrinks the low data rates' payloads.
+    public var dwellTime = false
+    /// The link's payload limit in bytes, from the region table unless given.
+    public var maximumPayload = 11
+    /// "stdout" (JSON lines or text) or "file" (JSON lines appended to `path`).
+    public var transport = "stdout"
+    public var path: String?
+    /// Send a frame right after a wake-on-edge sensor reported, without waiting for the interval.
+    public var sendOnEvent = false
+
+    public init() {}
+}
+
+public struct UpdateConfiguration: Equatable, Sendable {
+    /// Base URL of the TUF repository's metadata (https:// or file://).
+    public var url: String
+    public var checkInterval: TimeSpan = .seconds(86_400)
+    /// The trusted root metadata installed at provisioning.
+    public var trustedRoot = "/etc/mote/root.json"
+    /// What the board is, matched against the targets' hardware ids.
+    public var hardwareID: String?
+
+    public init(url: String) { self.url = url }
+}
+
+public struct StorageConfiguration: Equatable, Sendable {
+    /// Where the node keeps what must survive a restart (state, queue, counters).
+    public var stateDirectory = "/var/lib/mote"
+    /// Frames kept while the link is down; beyond it the oldest are dropped and counted.
+    public var queueLimit = 1000
+
+    public init() {}
+}
+
+extension NodeConfiguration {
+    /// Limits the schema enforces, shared with the documentation.
+    static let intervals = TimeSpan.milliseconds(10)...TimeSpan.seconds(7 * 86_400)
+
+    /// Parses and validates a node file. Every problem is reported, in file order, each naming
+    /// the file, line, column and key; the configuration is nil when there is any.
+    public static func parse(_ text: String, file: String) -> (configuration: NodeConfiguration?, errors: [ConfigError]) {
+        let diagnostics = ConfigDiagnostics(file: file)
+        let (document, syntaxErrors) = TOML.parse(text)
+        for error in syntaxErrors { diagnostics.syntax(error) }
+        let root = TableReader(document, path: "", diagnostics: diagnostics)
+        let configuration = read(root)
+        root.finish()
+        let errors = diagnostics.sorted
+        return (errors.isEmpty ? configuration : nil, errors)
+    }
+
+    private static func read(_ root: TableReader) -> NodeConfiguration {
+        var configuration = NodeConfiguration(name: "")
+        if let node = root.table("node", required: true) {
+            configuration.name = node.string("name", required: true) ?? ""
+            configuration.board = node.string("board") ?? configuration.board
+            configuration.interval = node.duration("interval", in: intervals) ?? configuration.interval
+            node.finish()
+        }
+        var ids: [String: TOMLPosition] = [:]
+        for sensor in root.tables("sensor") {
+            guard let parsed = readSensor(sensor, defaultInterval: configuration.interval) else { continue }
+            if let first = ids[parsed.id] {
+                sensor.error("id", "duplicate sensor id \"\(parsed.id)\" (first at \(first.line):\(first.column))")
+            } else {
+                ids[parsed.id] = sensor.table["id"]?.node.position ?? sensor.position
+            }
+            configuration.sensors.append(parsed)
+        }
+        if !root.has("sensor") {
+            root.diagnostics.error(root.position, "sensor", "a node needs at least one [[sensor]]")
+        }
+        if let uplink = root.table("uplink") {
+            configuration.uplink = readUplink(uplink)
+        }
+        checkFrameFields(configuration, root)
+        if let update = root.table("update") {
+            configuration.update = readUpdate(update)
+        }
+        if let storage = root.table("storage") {
+            configuration.storage.stateDirectory = storage.string("state_dir") ?? configuration.storage.stateDirectory
+            configuration.storage.queueLimit = Int(storage.integer("queue_limit", in: 1...1_000_000) ?? Int64(configuration.storage.queueLimit))
+            storage.finish()
+        }
+        return configuration
+    }
+
+    private static func readSensor(_ table: TableReader, defaultInterval: TimeSpan) -> SensorConfiguration? {
+        let id = table.string("id", required: true)
+        if let id, !isIdentifier(id) {
+            table.error("id", "\"\(id)\" is not a valid id: use letters, digits, '_' and '-'")
+        }
+        let driverName = table.choice("driver", DriverInfo.names, required: true)
+        var sensor = SensorConfiguration(id: id ?? "", driver: driverName ?? "", interval: defaultInterval, position: table.position)
+        sensor.interval = table.duration("interval", in: intervals) ?? defaultInterval
+        sensor.power = table.string("power")
+        sensor.powerWarmUp = table.duration("power_warm_up", in: TimeSpan.zero...TimeSpan.seconds(60)) ?? sensor.powerWarmUp
+        guard let driverName, let info = DriverInfo.named(driverName) else {
+            table.finish()
+            return nil
+        }
+        switch info.bus {
+        case .i2c:
+            sensor.bus = table.string("bus", required: true)
+            sensor.address = table.integer("address", in: 0x08...0x77) ?? info.defaultAddress
+        case .onewire:
+            sensor.bus = table.string("bus") ?? "w1"
+            sensor.device = table.string("device")
+        case .serial:
+            sensor.port = table.string("port", required: true)
+            let baud = table.integer("baud", in: 50...4_000_000)
+            if let baud, !SerialConfiguration.standardRates.contains(Int(baud)) {
+                table.error("baud", "\(baud) is not a standard rate")
+            }
+            sensor.serial.baud = Int(baud ?? 9600)
+            if driverName == "modbus" {
+                sensor.serial.parity = .even  // Modbus over serial line 2.5.1: even parity is the default
+                sensor.address = table.integer("address", in: 1...247) ?? 1
+                switch table.choice("register_type", ["holding", "input"]) {
+                case "input"?: sensor.registerType = .input
+                default: sensor.registerType = .holding
+                }
+            }
+            switch table.choice("parity", ["none", "even", "odd"]) {
+            case "none"?: sensor.serial.parity = .none
+            case "even"?: sensor.serial.parity = .even
+            case "odd"?: sensor.serial.parity = .odd
+            default: break
+            }
+            if driverName == "pms5003" {
+                sensor.mode = table.choice("mode", ["passive", "active"]) ?? sensor.mode
+            }
+        case .gpio:
+            sensor.line = table.string("line", required: true)
+            sensor.debounce = table.duration("debounce", in: TimeSpan.zero...TimeSpan.seconds(10)) ?? sensor.debounce
+            sensor.activeLow = table.boolean("active_low") ?? false
+            switch table.choice("bias", ["as-is", "disabled", "pull-up", "pull-down"]) {
+            case "disabled"?: sensor.bias = .disabled
+            case "pull-up"?: sensor.bias = .pullUp
+            case "pull-down"?: sensor.bias = .pullDown
+            default: sensor.bias = .asIs
+            }
+            switch table.choice("edge", ["rising", "falling", "both"]) {
+            case "rising"?: sensor.edge = .rising
+            case "falling"?: sensor.edge = .falling
+            default: sensor.edge = driverName == "pulse-counter" ? .rising : .both
+            }
+            sensor.wake = table.boolean("wake") ?? (driverName == "digital-input")
+            if driverName == "pulse-counter" {
+                sensor.perPulse = table.number("per_pulse", above: 0) ?? 1
+                sensor.pulseUnit = table.string("unit") ?? "count"
+            }
+        }
+        let channelTables = table.tables("channel")
+        if info.channels == nil, driverName == "ads1115" || driverName == "modbus", channelTables.isEmpty {
+            table.error("channel", "\(driverName) has no fixed channels: give each one as [[sensor.channel]]")
+        }
+        // Channels the driver defines by configuration get their spec from the table itself.
+        var channels: [ChannelConfiguration] = []
+        var known = info.channels ?? []
+        if driverName == "digital-input" { known = ChannelSpec.digitalInput(name: sensor.id) }
+        if driverName == "pulse-counter" { known = ChannelSpec.pulseCounter(name: sensor.id, unit: sensor.pulseUnit) }
+        var names: [String] = []
+        for channelTable in channelTables {
+            guard let channel = readChannel(channelTable, driver: driverName, known: info.channels == nil && driverName != "digital-input"
+                                                && driverName != "pulse-counter" ? nil : known) else { continue }
+            if names.contains(channel.name) {
+                channelTable.error("name", "duplicate channel \"\(channel.name)\" in sensor \"\(sensor.id)\"")
+                continue
+            }
+            names.append(channel.name)
+            channels.append(channel)
+        }
+        if channelTables.isEmpty {
+            // No channel tables: every channel of the part, unfiltered and not framed.
+            channels = known.map { ChannelConfiguration(name: $0.name, unit: $0.unit, decimals: $0.decimals) }
+        }
+        sensor.channels = channels
+        table.finish()
+        return sensor
+    }
+
+    private static func readChannel(_ table: TableReader, driver: String, known: [ChannelSpec]?) -> ChannelConfiguration? {
+        guard let name = table.string("name", required: true) else {
+            table.finish()
+            return nil
+        }
+        var channel: ChannelConfiguration
+        if let known {
+            guard let spec = known.first(where: { $0.name == name }) else {
+                table.error("name", "\(driver) has no channel \"\(name)\"; it has " + TableReader.list(known.map { $0.name }))
+                table.finish()
+                return nil
+            }
+            channel = ChannelConfiguration(name: name, unit: spec.unit, decimals: spec.decimals)
+            if let unit = table.string("unit"), unit != spec.unit {
+                table.error("unit", "\(driver) \(name) is measured in \"\(spec.unit)\", not \"\(unit)\"")
+            }
+        } else {
+            let unitRequired = driver == "modbus"
+            channel = ChannelConfiguration(name: name, unit: table.string("unit", required: unitRequired) ?? "V", decimals: 4)
+        }
+        if driver == "ads1115" {
+            let inputs = ["ain0", "ain1", "ain2", "ain3"]
+            let input = table.choice("input", inputs, required: true).flatMap { inputs.firstIndex(of: $0) }
+            let scales: [(Double, ADS1115FullScale)] = [(6.144, .volts6_144), (4.096, .volts4_096), (2.048, .volts2_048),
+                                                        (1.024, .volts1_024), (0.512, .volts0_512), (0.256, .volts0_256)]
+            var fullScale = ADS1115FullScale.volts4_096
+            if let volts = table.number("full_scale") {
+                if let match = scales.first(where: { $0.0 == volts }) {
+                    fullScale = match.1
+                } else {
+                    table.error("full_scale", "\(DecimalText.shortest(volts)) V is not a gain of the ADS1115; use 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256")
+                }
+            }
+            if let input, let adcInput = ADS1115Input(rawValue: UInt8(input)) {
+                channel.adcInput = ADS1115Channel(name: name, input: adcInput, fullScale: fullScale)
+            }
+        }
+        if driver == "modbus" {
+            let decimals = table.integer("decimals", in: 0...9).map { Int($0) } ?? 0
+            channel.decimals = decimals
+            let types: [(String, ModbusPoint.DataType)] = [("u16", .u16), ("s16", .s16), ("u32", .u32), ("s32", .s32), ("f32", .f32)]
+            let typeName = table.choice("type", types.map { $0.0 }) ?? "u16"
+            let type = types.first { $0.0 == typeName }?.1 ?? .u16
+            let order: ModbusPoint.WordOrder = table.choice("word_order", ["big", "little"]) == "little" ? .little : .big
+            let register = table.integer("register", in: 0...65_535, required: true)
+            channel.modbus = ModbusPoint(name: name, unit: channel.unit, decimals: decimals, address: register.map { UInt16($0) },
+                                         type: type, wordOrder: order, scale: table.number("scale") ?? 1, offset: table.number("offset") ?? 0)
+        } else if let decimals = table.integer("decimals", in: 0...9) {
+            channel.decimals = Int(decimals)
+        }
+        if let range = table.array("range") {
+            if range.count == 2, let low = table.number(range[0], key: table.keyPath("range") + "[0]"),
+               let high = table.number(range[1], key: table.keyPath("range") + "[1]") {
+                if low < high {
+                    channel.rangeLow = low
+                    channel.rangeHigh = high
+                } else {
+                    table.error("range", "the low end must be below the high end")
+                }
+            } else if range.count != 2 {
+                table.error("range", "expected [low, high], two numbers")
+            }
+        }
+        for (index, filter) in table.tables("filters").enumerated() {
+            guard let spec = readFilter(filter, index: index, channel: channel) else { continue }
+            if let problem = spec.problem {
+                table.diagnostics.error(filter.position, filter.path, problem)
+            } else {
+                channel.filters.append(spec)
+            }
+        }
+        if let frame = table.table("frame") {
+            channel.frame = readFrameField(frame)
+        }
+        table.finish()
+        return channel
+    }
+
+    static let filterTypes = ["median", "moving_average", "ema", "hampel", "deadband", "aggregate", "rate", "range"]
+
+    private static func readFilter(_ table: TableReader, index: Int, channel: ChannelConfiguration) -> FilterSpec? {
+        defer { table.finish() }
+        guard let type = table.choice("type", filterTypes, required: true) else { return nil }
+        switch type {
+        case "median":
+            return table.integer("window", in: 1...255, required: true).map { .median(window: Int($0)) }
+        case "moving_average":
+            return table.integer("window", in: 1...255, required: true).map { .movingAverage(window: Int($0)) }
+        case "ema":
+            let alpha = table.number("alpha", in: 0...1)
+            let tau = table.duration("time_constant", in: TimeSpan.milliseconds(1)...TimeSpan.seconds(7 * 86_400))
+            switch (alpha, tau, table.has("alpha") || table.has("time_constant")) {
+            case (let alpha?, nil, _):
+                if alpha == 0 { table.error("alpha", "must be greater than 0") ; return nil }
+                return .ema(alpha: alpha)
+            case (nil, let tau?, _): return .emaTimeConstant(tau)
+            case (_?, _?, _): table.error("time_constant", "give alpha or time_constant, not both")
+            case (nil, nil, false): table.diagnostics.error(table.position, table.keyPath("alpha"), "missing: an ema needs alpha or time_constant")
+            default: break
+            }
+            return nil
+        case "hampel":
+            let window = table.integer("window", in: 3...255, required: true)
+            let sigmas = table.number("sigmas", above: 0) ?? 3
+            return window.map { .hampel(window: Int($0), sigmas: sigmas) }
+        case "deadband":
+            var band = Deadband()
+            band.absolute = table.number("absolute", in: 0...Double.greatestFiniteMagnitude)
+            band.percent = table.number("percent", in: 0...100)
+            band.minimumPeriod = table.duration("min_period", in: TimeSpan.zero...TimeSpan.seconds(7 * 86_400))
+            band.maximumPeriod = table.duration("max_period", in: TimeSpan.seconds(1)...TimeSpan.seconds(7 * 86_400))
+            band.rangeLow = channel.rangeLow
+            band.rangeHigh = channel.rangeHigh
+            if band.percent != nil, channel.rangeLow == nil {
+                table.error("percent", "a percent deadband needs the channel's range = [low, high]")
+            }
+            if band.absolute == nil, band.percent == nil, band.maximumPeriod == nil, !table.has("absolute"), !table.has("percent") {
+                table.diagnostics.error(table.position, table.keyPath("absolute"), "missing: a deadband needs absolute, percent or max_period")
+            }
+            if let low = band.minimumPeriod, let high = band.maximumPeriod, high < low {
+                table.error("max_period", "must not be shorter than min_period")
+            }
+            return .deadband(band)
+        case "aggregate":
+            let period = table.duration("period", in: TimeSpan.seconds(1)...TimeSpan.seconds(7 * 86_400), required: true)
+            let function = table.choice("function", ["min", "max", "mean", "last", "count"], required: true).flatMap { Aggregation(rawValue: $0) }
+            guard let period, let function else { return nil }
+            return .aggregate(period: period, function)
+        case "rate":
+            return .rateOfChange(per: table.duration("per", in: TimeSpan.milliseconds(1)...TimeSpan.seconds(86_400)) ?? .seconds(1))
+        case "range":
+            let low = table.number("min") ?? channel.rangeLow
+            let high = table.number("max") ?? channel.rangeHigh
+            guard let low, let high else {
+                table.diagnostics.error(table.position, table.keyPath("min"), "missing: a range filter needs min and max (or the channel's range)")
+                return nil
+            }
+            guard low < high else {
+                table.error("max", "must be greater than min")
+                return nil
+            }
+            return .rangeCheck(min: low, max: high)
+        default:
+            return nil
+        }
+    }
+
+    private static func readFrameField(_ table: TableReader) -> FrameField? {
+        defer { table.finish() }
+        let id = table.integer("id", in: 0...255, required: true)
+        let typeName = table.choice("type", CayenneLPP.DataType.allCases.map { $0.name }, required: true)
+        let scale = table.number("scale") ?? 1
+        guard let id, let typeName, let type = CayenneLPP.DataType.allCases.first(where: { $0.name == typeName }) else { return nil }
+        return FrameField(channel: UInt8(id), type, scale: scale)
+    }
+
+    private static func readUplink(_ table: TableReader) -> UplinkConfiguration {
+        var uplink = UplinkConfiguration()
+        uplink.format = table.choice("format", ["cayennelpp"]) ?? uplink.format
+        uplink.port = table.integer("port", in: 1...223).map { UInt8($0) } ?? uplink.port
+        uplink.interval = table.duration("interval", in: TimeSpan.seconds(1)...TimeSpan.seconds(7 * 86_400)) ?? uplink.interval
+        let regions = PayloadLimit.Link.allCases.map { $0.rawValue }
+        if let region = table.choice("region", regions) { uplink.link = PayloadLimit.Link(rawValue: region) ?? uplink.link }
+        uplink.dwellTime = table.boolean("dwell_time") ?? false
+        if uplink.dwellTime, uplink.link != .as923 {
+            table.error("dwell_time", "only AS923 has a dwell-time setting")
+        }
+        let rates = PayloadLimit.dataRates(uplink.link)
+        if let rate = table.integer("data_rate", in: 0...15) {
+            if rates.contains(Int(rate)), PayloadLimit.bytes(uplink.link, dataRate: Int(rate), dwellTime: uplink.dwellTime) != nil {
+                uplink.dataRate = Int(rate)
+            } else {
+                table.error("data_rate", "\(uplink.link.rawValue)\(uplink.dwellTime ? " with dwell time" : "") has no uplink data rate \(rate)")
+            }
+        } else {
+            uplink.dataRate = PayloadLimit.lowestDataRate(uplink.link, dwellTime: uplink.dwellTime)
+        }
+        let limit = PayloadLimit.bytes(uplink.link, dataRate: uplink.dataRate, dwellTime: uplink.dwellTime) ?? 11
+        uplink.maximumPayload = limit
+        if let maximum = table.integer("max_payload", in: 1...242) {
+            if Int(maximum) > limit {
+                table.error("max_payload", "\(maximum) bytes is more than \(uplink.link.rawValue) DR\(uplink.dataRate) carries (\(limit))")
+            } else {
+                uplink.maximumPayload = Int(maximum)
+            }
+        }
+        uplink.transport = table.choice("transport", ["stdout", "file"]) ?? uplink.transport
+        uplink.path = table.string("path", required: uplink.transport == "file")
+        uplink.sendOnEvent = table.boolean("send_on_event") ?? false
+        table.finish()
+        return uplink
+    }
+
+    /// Frame ids are unique per node, and each field's value must fit one frame.
+    private static func checkFrameFields(_ configuration: NodeConfiguration, _ root: TableReader) {
+        var seen: [UInt8: String] = [:]
+        for sensor in configuration.sensors {
+            for channel in sensor.channels {
+                guard let field = channel.frame else { continue }
+                let name = sensor.id + "." + channel.name
+                if let other = seen[field.channel] {
+                    root.diagnostics.error(sensor.position, "sensor." + name + ".frame.id", "frame id \(field.channel) is already used by \(other)")
+                }
+                seen[field.channel] = name
+                if 2 + field.type.layout.size > configuration.uplink.maximumPayload {
+                    root.diagnostics.error(sensor.position, "sensor." + name + ".frame.type",
+                                           "a \(field.type.name) record is \(2 + field.type.layout.size) bytes, more than the link's \(configuration.uplink.maximumPayload)")
+                }
+            }
+        }
+    }
+
+    private static func readUpdate(_ table: TableReader) -> UpdateConfiguration? {
+        defer { table.finish() }
+        let url = table.string("url", required: true)
+        if let url, !url.hasPrefix("https://"), !url.hasPrefix("file://") {
+            table.error("url", "must start with https:// or file:// (metadata is fetched over TLS or from a local mirror)")
+        }
+        var update = UpdateConfiguration(url: url ?? "")
+        update.checkInterval = table.duration("check_interval", in: TimeSpan.seconds(60)...TimeSpan.seconds(30 * 86_400)) ?? update.checkInterval
+        update.trustedRoot = table.string("trusted_root") ?? update.trustedRoot
+        update.hardwareID = table.string("hardware_id")
+        return url == nil ? nil : update
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "_"), UInt8(ascii: "-"): continue
+            default: return false
+            }
+        }
+        return !text.isEmpty
+    }
+}
