@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int compare(const void *a, const void *b) {
@@ -58,4 +60,47 @@ int32_t mote_files_read(const char *path, char *buffer, size_t size) {
 
 int32_t mote_files_exists(const char *path) {
     return access(path, F_OK) == 0 ? 0 : -errno;
+}
+
+int32_t mote_files_write_atomic(const char *path, const uint8_t *bytes, size_t size) {
+    char temporary[4096];
+    size_t length = strlen(path);
+    if (length == 0 || length + 5 > sizeof temporary) return -ENAMETOOLONG;
+    memcpy(temporary, path, length);
+    memcpy(temporary + length, ".tmp", 5);
+    int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) return -errno;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = write(fd, bytes + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) { int e = errno; close(fd); unlink(temporary); return -e; }
+        done += (size_t)n;
+    }
+    if (fsync(fd) != 0) { int e = errno; close(fd); unlink(temporary); return -e; }
+    if (close(fd) != 0) { int e = errno; unlink(temporary); return -e; }
+    if (rename(temporary, path) != 0) { int e = errno; unlink(temporary); return -e; }
+    // The rename is durable only once the directory is.
+    char directory[4096];
+    memcpy(directory, path, length + 1);
+    char *slash = strrchr(directory, '/');
+    if (slash == directory) slash[1] = 0; else if (slash != NULL) *slash = 0; else strcpy(directory, ".");
+    int dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) { fsync(dfd); close(dfd); }
+    return 0;
+}
+
+int32_t mote_files_make_directories(const char *path) {
+    char buffer[4096];
+    size_t length = strlen(path);
+    if (length == 0 || length >= sizeof buffer) return -ENAMETOOLONG;
+    memcpy(buffer, path, length + 1);
+    for (size_t i = 1; i <= length; i++) {
+        if (buffer[i] != '/' && buffer[i] != 0) continue;
+        char saved = buffer[i];
+        buffer[i] = 0;
+        if (mkdir(buffer, 0750) != 0 && errno != EEXIST) return -errno;
+        buffer[i] = saved;
+    }
+    return 0;
 }

@@ -1,4 +1,5 @@
 import CFiles
+import MoteHAL
 
 /// What /dev, /sys and /proc say, for lookups and error messages that list what exists.
 public enum Files {
@@ -23,6 +24,19 @@ public enum Files {
         }
         guard count >= 0 else { return nil }
         return String(decoding: buffer[0..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Replaces the file atomically and durably (see mote_files_write_atomic): a crash leaves
+    /// the old contents or the new, never a mix. Creates missing parent directories.
+    public static func writeAtomically(_ path: String, _ text: String) -> Errno? {
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex {
+            let directory = String(path[..<slash])
+            let made = directory.withCString { mote_files_make_directories($0) }
+            if made != 0 { return Errno(-made) }
+        }
+        let bytes = Array(text.utf8)
+        let rc = path.withCString { p in bytes.withUnsafeBufferPointer { mote_files_write_atomic(p, $0.baseAddress, $0.count) } }
+        return rc == 0 ? nil : Errno(-rc)
     }
 
     public static func exists(_ path: String) -> Bool {

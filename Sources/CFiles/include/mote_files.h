@@ -18,6 +18,12 @@ int32_t mote_files_list(const char *directory, const char *prefix, char *buffer,
 // Up to `size` - 1 bytes of the file, NUL-terminated. Returns the bytes read or -errno.
 int32_t mote_files_read(const char *path, char *buffer, size_t size);
 
+// Replaces `path` with `size` bytes so that a crash or power cut leaves the old file or the
+// new one, never a torn one: written to `path`.tmp, fsync'd, renamed over, directory fsync'd.
+// Returns 0 or -errno.
+int32_t mote_files_write_atomic(const char *path, const uint8_t *bytes, size_t size);
+// Creates `path` and its parents (mode 0750) where missing. Returns 0 or -errno.
+int32_t mote_files_make_directories(const char *path);
 // 0 when `path` exists, else -errno.
 int32_t mote_files_exists(const char *path);
 
