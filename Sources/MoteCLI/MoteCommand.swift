@@ -41,6 +41,9 @@ public enum MoteCommand {
             }
             return 0
         }
+        if options.config != nil {
+            return ConfiguredRun.run(options)
+        }
         if let path = options.i2cBus {
             return runBoard(path: path, options: options)
         }

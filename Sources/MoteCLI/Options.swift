@@ -1,5 +1,6 @@
-import MoteSimulation
 import MoteHAL
+import MoteNode
+import MoteSimulation
 
 /// The command line of `mote`. Parsed by hand: the board build has no ArgumentParser.
 public struct Options: Equatable {
@@ -15,6 +16,17 @@ public struct Options: Equatable {
     public var i2cAddress: UInt8 = 0x76
     public var help = false
     public var listDrivers = false
+    /// A node file, and the board file when not the one the node names.
+    public var config: String?
+    public var board: String?
+    /// Run the configured node on device models even when its board is a real one.
+    public var simulate = false
+    /// Virtual-clock run of this much node time (`24h`): as fast as the CPU allows.
+    public var simDuration: TimeSpan?
+    /// Where state is kept, overriding the node file's storage.state_dir.
+    public var stateDirectory: String?
+    /// Validate the node and board files and print the normalized node, then exit.
+    public var check = false
 
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
     public struct FaultSpec: Equatable {
@@ -34,6 +46,8 @@ public struct Options: Equatable {
     public static let usage = """
         usage: mote [--jsonl] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
                     [--i2c-bus PATH [--i2c-address A]] [--list-drivers] [--help]
+               mote --config NODE.toml [--board BOARD.toml] [--simulate] [--sim-duration D]
+                    [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
 
         Runs a Mote node. With no options it runs the simulated board: one of every supported
@@ -52,6 +66,17 @@ public struct Options: Equatable {
           --i2c-bus PATH      read a real BME280 on this adapter (e.g. /dev/i2c-1) on the
                               kernel's clock instead of the simulated board
           --i2c-address A     its address: 0x76 (SDO low, the default) or 0x77
+          --config FILE       run the node this file describes (docs/configuration.md) on
+                              its board's buses, or on device models when the board is
+                              the simulated one or with --simulate; exits 78 when the file
+                              (or the board file) is invalid, naming file:line:column: key
+          --board FILE        the board file (default: boards/<node.board>.toml next to
+                              the node file or its parent, then /etc/mote/boards)
+          --simulate          device models instead of the board's buses
+          --sim-duration D    simulate D of node time (e.g. 24h) as fast as possible
+          --state-dir DIR     keep state (the frame counter) here, not in storage.state_dir;
+                              virtual-clock runs keep none unless this is given
+          --check             validate, print the normalized node, and exit
           --list-drivers      print the supported parts, one per line
           -h, --help          print this text
         """
@@ -84,6 +109,25 @@ public struct Options: Equatable {
             case "--realtime": options.realtime = true
             case "-h", "--help": options.help = true
             case "--list-drivers": options.listDrivers = true
+            case "--simulate": options.simulate = true
+            case "--check": options.check = true
+            case "--config", "--board", "--state-dir", "--sim-duration":
+                let text: String
+                switch value(for: name, inline: inline) {
+                case .success(let v): text = v
+                case .failure(let e): return .failure(e)
+                }
+                guard !text.isEmpty else { return .failure(UsageError("option \(name) needs a value")) }
+                switch name {
+                case "--config": options.config = text
+                case "--board": options.board = text
+                case "--state-dir": options.stateDirectory = text
+                default:
+                    guard let span = DurationText.parse(text), span > .zero else {
+                        return .failure(UsageError("option --sim-duration needs a duration such as 24h or 90m, not '\(text)'"))
+                    }
+                    options.simDuration = span
+                }
             case "--frames", "--bench-samples", "--fault", "--i2c-bus", "--i2c-address":
                 let text: String
                 switch value(for: name, inline: inline) {
@@ -113,13 +157,24 @@ public struct Options: Equatable {
             default:
                 return .failure(UsageError(argument.hasPrefix("-") ? "unknown option '\(argument)'" : "unexpected argument '\(argument)'"))
             }
-            if inline != nil && (name == "--jsonl" || name == "--realtime" || name == "--help" || name == "--list-drivers") {
+            if inline != nil && (name == "--jsonl" || name == "--realtime" || name == "--help" || name == "--list-drivers"
+                                 || name == "--simulate" || name == "--check") {
                 return .failure(UsageError("option \(name) takes no value"))
             }
             index += 1
         }
         if options.i2cBus != nil && (options.benchSamples != nil || !options.faults.isEmpty) {
             return .failure(UsageError("--bench-samples and --fault need the simulated board; drop --i2c-bus"))
+        }
+        if options.config == nil && (options.board != nil || options.simulate || options.simDuration != nil
+                                     || options.stateDirectory != nil || options.check) {
+            return .failure(UsageError("--board, --simulate, --sim-duration, --state-dir and --check need --config"))
+        }
+        if options.config != nil && (options.i2cBus != nil || options.benchSamples != nil || !options.faults.isEmpty) {
+            return .failure(UsageError("--i2c-bus, --bench-samples and --fault are for the built-in simulated board; drop --config"))
+        }
+        if options.realtime && options.simDuration != nil {
+            return .failure(UsageError("--sim-duration runs on the virtual clock; drop --realtime"))
         }
         if options.realtime && options.benchSamples != nil {
             return .failure(UsageError("--bench-samples runs on the virtual clock; drop --realtime"))

@@ -1,0 +1,287 @@
+import MoteDrivers
+import MoteHAL
+import MoteLinux
+import MoteNode
+import MoteSimulation
+
+/// Why a configured node could not be built: a bus, port or line the board file names is not
+/// there. Reported with the sensor's place in the node file.
+struct SetupError: Error, Equatable {
+    var message: String
+}
+
+/// Where a configured node's sensors are: the board's real buses, or device models. Each
+/// serial driver gets its own port type, since in simulation each is a different model.
+protocol Buses {
+    associatedtype C: Clock
+    associatedtype I2C: I2CBus
+    associatedtype Pin: GPIOPin
+    associatedtype Wire: OneWireBus
+    associatedtype PMSPort: SerialPort
+    associatedtype GPSPort: SerialPort
+    associatedtype ModbusPort: SerialPort
+    var clock: C { get }
+    func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> I2C
+    func input(_ sensor: SensorConfiguration) throws(SetupError) -> Pin
+    func output(_ line: String, for sensor: SensorConfiguration) throws(SetupError) -> Pin
+    func oneWire(_ sensor: SensorConfiguration) throws(SetupError) -> (bus: Wire, device: String)
+    func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMSPort
+    func gps(_ sensor: SensorConfiguration) throws(SetupError) -> GPSPort
+    func modbus(_ sensor: SensorConfiguration) throws(SetupError) -> ModbusPort
+}
+
+enum ConfiguredNode {
+    /// Node settings from the file's uplink section.
+    static func settings(_ configuration: NodeConfiguration) -> NodeSettings {
+        var settings = NodeSettings()
+        settings.sampleInterval = configuration.interval
+        settings.uplinkInterval = configuration.uplink.interval
+        settings.firstUplink = configuration.uplink.interval
+        settings.port = configuration.uplink.port
+        settings.frameCapacity = configuration.uplink.maximumPayload
+        settings.sendOnEvent = configuration.uplink.sendOnEvent
+        return settings
+    }
+
+    /// Adds every sensor of the file to `node`, on `buses`.
+    static func addSensors<B: Buses, Sink: EventSink>(_ configuration: NodeConfiguration, buses: B, to node: Node<B.C, Sink>) throws(SetupError) {
+        for sensor in configuration.sensors {
+            try addSensor(sensor, buses: buses, to: node)
+        }
+    }
+
+    private static func addSensor<B: Buses, Sink: EventSink>(_ sensor: SensorConfiguration, buses: B, to node: Node<B.C, Sink>) throws(SetupError) {
+        let address = UInt8(truncatingIfNeeded: sensor.address ?? 0)
+        let clock = buses.clock
+        switch sensor.driver {
+        case "bme280": try place(BME280(bus: buses.i2c(sensor), address: address), sensor, buses, node)
+        case "sht4x": try place(SHT4x(bus: buses.i2c(sensor), address: address), sensor, buses, node)
+        case "sht3x": try place(SHT3x(bus: buses.i2c(sensor), address: address), sensor, buses, node)
+        case "bh1750": try place(BH1750(bus: buses.i2c(sensor), address: address), sensor, buses, node)
+        case "scd4x": try place(SCD4x(bus: buses.i2c(sensor), address: address), sensor, buses, node)
+        case "ads1115":
+            try place(ADS1115(bus: buses.i2c(sensor), address: address, inputs: sensor.channels.compactMap { $0.adcInput }), sensor, buses, node)
+        case "pms5003":
+            try place(PMS5003(port: buses.pms5003(sensor), clock: clock, mode: sensor.mode == "active" ? .active : .passive), sensor, buses, node)
+        case "nmea-gps": try place(NMEAGPS(port: buses.gps(sensor), clock: clock), sensor, buses, node)
+        case "modbus":
+            let master = ModbusRTUMaster(port: try buses.modbus(sensor), clock: clock, configuration: sensor.serial)
+            let device = ModbusDeviceConfiguration(slave: address, registerType: sensor.registerType, points: sensor.channels.compactMap { $0.modbus })
+            try place(ModbusDevice(master: master, configuration: device), sensor, buses, node)
+        case "ds18b20":
+            let (wire, device) = try buses.oneWire(sensor)
+            try place(DS18B20(bus: wire, id: device), sensor, buses, node)
+        case "digital-input": try place(DigitalInput(pin: buses.input(sensor), name: sensor.id), sensor, buses, node)
+        case "pulse-counter":
+            try place(PulseCounter(pin: buses.input(sensor), name: sensor.id, unit: sensor.pulseUnit, perPulse: sensor.perPulse), sensor, buses, node)
+        default:
+            throw SetupError(message: "no driver \"\(sensor.driver)\"")  // the schema already refused it
+        }
+    }
+
+    /// Adds the driver with the file's channels, behind its power switch when it has one.
+    private static func place<D: SensorDriver, B: Buses, Sink: EventSink>(_ driver: D, _ sensor: SensorConfiguration, _ buses: B,
+                                                                        _ node: Node<B.C, Sink>) throws(SetupError) {
+        let specs = driver.channels
+        var plans: [ChannelPlan] = []
+        for channel in sensor.channels {
+            guard let index = specs.firstIndex(where: { $0.name == channel.name }) else {
+                throw SetupError(message: "\(sensor.id): the driver has no channel \(channel.name)")
+            }
+            let spec = specs[index]
+            plans.append(ChannelPlan(index: index, channel: Channel(name: channel.name, unit: channel.unit, symbol: spec.symbol, decimals: channel.decimals),
+                                     filters: channel.filters, field: channel.frame))
+        }
+        if let power = sensor.power {
+            node.add(PowerSwitched(driver, power: try buses.output(power, for: sensor), warmUp: sensor.powerWarmUp),
+                     interval: sensor.interval, channels: plans, wake: sensor.wake)
+        } else {
+            node.add(driver, interval: sensor.interval, channels: plans, wake: sensor.wake)
+        }
+    }
+}
+
+/// Every bus a device model: what `mote --config` runs on the desktop. The models' stimuli are
+/// fixed and documented (docs/configuration.md, "Simulation"): doors open at 12.3 s into every
+/// minute for 2.5 s, rain gauges tip every 7 s in the first hour of every six, meters follow an
+/// hourly wave.
+final class SimulatedBuses: Buses {
+    let clock: VirtualClock
+    private var buses: [(name: String, bus: SimulatedI2CBus)] = []
+    /// How long the scripted GPIO stimuli go on.
+    private let span: TimeSpan
+
+    init(clock: VirtualClock, span: TimeSpan) {
+        self.clock = clock
+        self.span = span
+    }
+
+    func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> SimulatedI2CBus {
+        let name = sensor.bus ?? "i2c"
+        let bus: SimulatedI2CBus
+        if let existing = buses.first(where: { $0.name == name }) {
+            bus = existing.bus
+        } else {
+            bus = SimulatedI2CBus(name: "sim-" + name)
+            buses.append((name, bus))
+        }
+        let address = UInt8(truncatingIfNeeded: sensor.address ?? 0)
+        switch sensor.driver {
+        case "bme280": bus.attach(BME280Model(address: address, clock: clock))
+        case "sht4x": bus.attach(SHT4xModel(address: address, clock: clock))
+        case "sht3x": bus.attach(SHT3xModel(address: address, clock: clock))
+        case "bh1750": bus.attach(BH1750Model(address: address, clock: clock))
+        case "scd4x": bus.attach(SCD4xModel(address: address, clock: clock))
+        case "ads1115": bus.attach(ADS1115Model(address: address, clock: clock))
+        default: break
+        }
+        return bus
+    }
+
+    func input(_ sensor: SensorConfiguration) throws(SetupError) -> SimulatedGPIOLine {
+        let line = SimulatedGPIOLine(name: sensor.line ?? sensor.id, clock: clock, edge: sensor.edge, debounce: sensor.debounce)
+        let minutes = span.nanoseconds / 60_000_000_000 + 1
+        if sensor.driver == "pulse-counter" {
+            var start: Int64 = 0
+            while start < span.nanoseconds / 1_000_000_000 {  // a shower in the first hour of every six
+                line.pulses(count: 514, start: .zero + .seconds(start) + .milliseconds(3_500), period: .seconds(7), width: .milliseconds(80), bounces: 3)
+                start += 6 * 3_600
+            }
+        } else {
+            for minute in 0..<minutes {
+                line.change(to: true, at: .zero + .milliseconds(minute * 60_000 + 12_300))
+                line.change(to: false, at: .zero + .milliseconds(minute * 60_000 + 14_800))
+            }
+        }
+        return line
+    }
+
+    func output(_ line: String, for sensor: SensorConfiguration) throws(SetupError) -> SimulatedGPIOLine {
+        SimulatedGPIOLine(name: line, clock: clock)
+    }
+
+    func oneWire(_ sensor: SensorConfiguration) throws(SetupError) -> (bus: DS18B20Model, device: String) {
+        let model = sensor.device.map { DS18B20Model(id: $0, clock: clock) } ?? DS18B20Model(clock: clock)
+        return (model, model.id)
+    }
+
+    func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMS5003Model { PMS5003Model(clock: clock) }
+
+    func gps(_ sensor: SensorConfiguration) throws(SetupError) -> NMEAGPSModel { NMEAGPSModel(clock: clock) }
+
+    /// A meter whose registers hold plausible values for the channel names it is asked for.
+    func modbus(_ sensor: SensorConfiguration) throws(SetupError) -> ModbusSlaveModel {
+        var registers: [UInt16] = []
+        var waves: [(UInt16, Int32)] = []
+        for channel in sensor.channels {
+            guard let point = channel.modbus, let address = point.address else { continue }
+            while registers.count < Int(address) + point.registerCount { registers.append(0) }
+            let raw = Self.plausible(channel.name, scale: point.scale)
+            if point.registerCount == 2 {
+                let words = point.wordOrder == .big ? [UInt16(truncatingIfNeeded: raw >> 16), UInt16(truncatingIfNeeded: raw)]
+                                                    : [UInt16(truncatingIfNeeded: raw), UInt16(truncatingIfNeeded: raw >> 16)]
+                registers[Int(address)] = words[0]
+                registers[Int(address) + 1] = words[1]
+            } else {
+                registers[Int(address)] = UInt16(truncatingIfNeeded: raw)
+                waves.append((address, Int32(raw)))
+            }
+        }
+        let model = ModbusSlaveModel(clock: clock, slave: UInt8(truncatingIfNeeded: sensor.address ?? 1), configuration: sensor.serial,
+                                     holding: registers, input: registers)
+        for (address, base) in waves where sensor.registerType == .input {
+            model.animate(input: address, base: base, amplitude: max(base / 50, 1), period: .seconds(3600))
+        }
+        return model
+    }
+
+    /// Raw register values of a typical 230 V, 1.5 A load.
+    private static func plausible(_ name: String, scale: Double) -> Int64 {
+        let value: Double
+        if name.contains("volt") { value = 230.1 }
+        else if name.contains("current") { value = 1.52 }
+        else if name.contains("energy") { value = 12_345 }
+        else if name.contains("power") { value = 349 }
+        else if name.contains("freq") { value = 50.0 }
+        else { value = 100 }
+        return Int64((value / (scale == 0 ? 1 : scale)).rounded())
+    }
+}
+
+/// The board's own buses, by the board file's names.
+final class LinuxBuses: Buses {
+    let clock: MonotonicClock
+    let board: BoardConfiguration
+    private var adapters: [(path: String, bus: LinuxI2CBus)] = []
+    private var chip: LinuxGPIOChip?
+
+    init(clock: MonotonicClock, board: BoardConfiguration) {
+        self.clock = clock
+        self.board = board
+    }
+
+    func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxI2CBus {
+        guard let path = board.i2cPath(sensor.bus ?? "") else { throw SetupError(message: "no I2C bus \(sensor.bus ?? "")") }
+        if let open = adapters.first(where: { $0.path == path }) { return open.bus }
+        do {
+            let bus = try LinuxI2CBus(path: path)
+            adapters.append((path, bus))
+            return bus
+        } catch {
+            throw SetupError(message: error.description)
+        }
+    }
+
+    private func gpioChip() throws(SetupError) -> LinuxGPIOChip {
+        if let chip { return chip }
+        guard let label = board.gpioChip else { throw SetupError(message: "board \(board.id) has no GPIO chip") }
+        do {
+            let opened = try LinuxGPIOChip(label)
+            chip = opened
+            return opened
+        } catch {
+            throw SetupError(message: error.description)
+        }
+    }
+
+    private func request(_ line: String, _ settings: GPIOLineSettings) throws(SetupError) -> LinuxGPIOLine {
+        guard let name = board.lineName(line) else { throw SetupError(message: "board \(board.id) has no header pin \(line)") }
+        let chip = try gpioChip()
+        do {
+            return try chip.request(try chip.offset(of: name), settings)
+        } catch {
+            throw SetupError(message: error.description)
+        }
+    }
+
+    func input(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxGPIOLine {
+        try request(sensor.line ?? "", GPIOLineSettings(direction: .input, bias: sensor.bias, activeLow: sensor.activeLow,
+                                                        edge: sensor.edge, debounce: sensor.debounce))
+    }
+
+    func output(_ line: String, for sensor: SensorConfiguration) throws(SetupError) -> LinuxGPIOLine {
+        try request(line, GPIOLineSettings(direction: .output(initial: false), bias: .asIs, activeLow: false, edge: .none, debounce: .zero))
+    }
+
+    func oneWire(_ sensor: SensorConfiguration) throws(SetupError) -> (bus: LinuxOneWire, device: String) {
+        let wire = LinuxOneWire(root: board.oneWirePath(sensor.bus ?? "w1") ?? "/sys/bus/w1/devices")
+        if let device = sensor.device { return (wire, device) }
+        guard let first = wire.devices().first(where: { $0.hasPrefix("28-") }) else {
+            throw SetupError(message: "no DS18B20 (28-...) on the 1-wire bus")
+        }
+        return (wire, first)
+    }
+
+    private func serial(_ sensor: SensorConfiguration, _ configuration: SerialConfiguration) throws(SetupError) -> LinuxSerialPort {
+        guard let path = board.serialPath(sensor.port ?? "") else { throw SetupError(message: "no serial port \(sensor.port ?? "")") }
+        do {
+            return try LinuxSerialPort(path: path, configuration: configuration)
+        } catch {
+            throw SetupError(message: error.description)
+        }
+    }
+
+    func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxSerialPort { try serial(sensor, sensor.serial) }
+    func gps(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxSerialPort { try serial(sensor, sensor.serial) }
+    func modbus(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxSerialPort { try serial(sensor, sensor.serial) }
+}

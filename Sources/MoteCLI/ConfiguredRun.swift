@@ -1,0 +1,180 @@
+import MoteHAL
+import MoteLinux
+import MoteNode
+import MoteSimulation
+
+/// `mote --config NODE.toml`: load and check the files, build the node on the board's buses or
+/// on device models, run it under systemd's eyes, keep its state across restarts.
+enum ConfiguredRun {
+    /// sysexits.h EX_CONFIG: the node refuses to start on a file it cannot trust, and systemd
+    /// (RestartPreventExitStatus=78) does not restart it into the same error.
+    static let invalidConfiguration: Int32 = 78
+
+    static func run(_ options: Options) -> Int32 {
+        guard let path = options.config else { return 2 }
+        let loaded: (NodeConfiguration, BoardConfiguration)
+        switch load(path, board: options.board) {
+        case .success(let files): loaded = files
+        case .failure(let problems):
+            for problem in problems.errors { Console.line(problem.description, to: .error) }
+            Console.line("mote: \(problems.errors.count) error\(problems.errors.count == 1 ? "" : "s"); the node does not start", to: .error)
+            return invalidConfiguration
+        }
+        let (configuration, board) = loaded
+        if options.check {
+            Console.write(configuration.normalized)
+            return 0
+        }
+        let sink = ConsoleSink(format: options.output)
+        if board.simulated || options.simulate || options.simDuration != nil {
+            guard !options.realtime else {
+                Console.line("mote: a configured node runs its device models on the virtual clock; drop --realtime", to: .error)
+                return 2
+            }
+            return runSimulated(configuration, options: options, sink: sink)
+        }
+        return runOnBoard(configuration, board: board, options: options, sink: sink)
+    }
+
+    struct Problems: Error {
+        var errors: [ConfigError]
+    }
+
+    /// Both files, parsed and checked against each other; every error of both at once.
+    static func load(_ path: String, board boardPath: String?) -> Result<(NodeConfiguration, BoardConfiguration), Problems> {
+        guard let text = Files.read(path, maximumLength: 1 << 20) else {
+            return .failure(Problems(errors: [unreadable(path)]))
+        }
+        let (configuration, errors) = NodeConfiguration.parse(text, file: path)
+        guard let configuration else { return .failure(Problems(errors: errors)) }
+        let candidates = boardPath.map { [$0] } ?? boardFiles(for: configuration.board, next: path)
+        guard let found = candidates.first(where: { Files.exists($0) }),
+              let boardText = Files.read(found, maximumLength: 1 << 20) else {
+            return .failure(Problems(errors: [ConfigError(file: path, position: TOMLPosition(line: 1, column: 1), key: "node.board",
+                                                          message: "no board file for \"\(configuration.board)\"; looked for " + candidates.joined(separator: ", "))]))
+        }
+        let (board, boardErrors) = BoardConfiguration.parse(boardText, file: found)
+        guard let board else { return .failure(Problems(errors: boardErrors)) }
+        let mismatches = board.check(configuration, file: path)
+        guard mismatches.isEmpty else { return .failure(Problems(errors: mismatches)) }
+        return .success((configuration, board))
+    }
+
+    private static func unreadable(_ path: String) -> ConfigError {
+        ConfigError(file: path, position: TOMLPosition(line: 1, column: 1), key: "",
+                    message: Files.exists(path) ? "cannot be read (larger than 1 MiB, or no permission)" : "no such file")
+    }
+
+    /// boards/<id>.toml next to the node file, in its parent (examples/ beside boards/), then /etc/mote/boards.
+    static func boardFiles(for id: String, next nodeFile: String) -> [String] {
+        var directory = "."
+        if let slash = nodeFile.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            directory = slash == nodeFile.utf8.startIndex ? "/" : String(nodeFile[..<slash])
+        }
+        return [directory + "/boards/" + id + ".toml", directory + "/../boards/" + id + ".toml", "/etc/mote/boards/" + id + ".toml"]
+    }
+
+    /// The node on device models and the virtual clock: a day runs in about a second.
+    private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
+        let clock = VirtualClock()
+        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
+        let node = Node(clock: clock, sink: sink, settings: ConfiguredNode.settings(configuration))
+        do {
+            try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
+        } catch {
+            Console.line("mote: \(error.message)", to: .error)
+            return 1
+        }
+        let state = options.stateDirectory.map { NodeState(directory: $0) }
+        if let state { node.nextSequence = state.load().nextSequence }
+        let end = options.simDuration.map { Instant.zero + $0 }
+        node.run(frames: options.frames ?? (end == nil ? MoteCommand.defaultSimulatedFrames : nil), until: end)
+        if let state, !state.save(NodeState.Saved(nextSequence: node.nextSequence)) {
+            Console.line("mote: could not save state in \(state.directory)", to: .error)
+        }
+        return 0
+    }
+
+    private static func runOnBoard(_ configuration: NodeConfiguration, board: BoardConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
+        let clock = MonotonicClock(fromBoot: true)  // the timeline of GPIO edge timestamps
+        let buses = LinuxBuses(clock: clock, board: board)
+        let node = Node(clock: clock, sink: sink, settings: ConfiguredNode.settings(configuration))
+        do {
+            try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
+        } catch {
+            Console.line("mote: \(error.message)", to: .error)
+            return 1
+        }
+        return supervise(node, clock: clock, configuration: configuration, options: options)
+    }
+
+    /// Runs `node` on the real clock: READY once it is built, watchdog pings at half the
+    /// interval systemd asked for, and on SIGTERM or SIGINT the pending values are sent and the
+    /// state saved before the exit.
+    static func supervise<C: Clock, Sink: EventSink>(_ node: Node<C, Sink>, clock: C, configuration: NodeConfiguration, options: Options) -> Int32 {
+        let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory)
+        node.nextSequence = state.load().nextSequence
+        let signals: TerminationSignals
+        do {
+            signals = try TerminationSignals()
+        } catch {
+            Console.line("mote: cannot watch for SIGTERM: \(error.description)", to: .error)
+            return 1
+        }
+        let notifier = ServiceNotifier.fromEnvironment()
+        let pingEvery = notifier?.watchdogInterval.map { TimeSpan(nanoseconds: $0.nanoseconds / 2) }
+        var nextPing = clock.now()
+        node.sleeper = { deadline, descriptors in
+            while true {
+                if let pingEvery, clock.now() >= nextPing {
+                    _ = notifier?.watchdog()
+                    nextPing = clock.now() + pingEvery
+                }
+                var until = deadline
+                if pingEvery != nil, nextPing < until { until = nextPing }
+                let ready = Poller.wait(readable: descriptors + [signals.fileDescriptor], until: until, clock: clock)
+                if ready.contains(where: { $0.index == descriptors.count }), let signal = signals.take() {
+                    if signal == .terminate { return .terminate }
+                    continue  // SIGHUP: nothing to reload yet
+                }
+                let readable = ready.filter { $0.index < descriptors.count }.map { descriptors[$0.index] }
+                if !readable.isEmpty || clock.now() >= deadline { return .woke(ready: readable) }
+            }
+        }
+        _ = notifier?.ready(status: "\(configuration.name): \(configuration.sensors.count) sensors")
+        node.run(frames: options.frames)
+        _ = notifier?.stopping(status: "sending what was reported and saving state")
+        if !state.save(NodeState.Saved(nextSequence: node.nextSequence)) {
+            Console.line("mote: could not save state in \(state.directory)", to: .error)
+        }
+        Console.flush()
+        return 0
+    }
+}
+
+/// What the node keeps across restarts, in `<state_dir>/node-state.toml`, replaced atomically.
+struct NodeState {
+    struct Saved: Equatable {
+        /// The next frame's sequence number: never one already used.
+        var nextSequence: UInt32 = 0
+    }
+
+    let directory: String
+    var path: String { directory + "/node-state.toml" }
+
+    func load() -> Saved {
+        guard let text = Files.read(path) else { return Saved() }
+        let (document, errors) = TOML.parse(text)
+        guard errors.isEmpty, case .integer(let next)? = document["next_sequence"]?.node.value,
+              let sequence = UInt32(exactly: next) else {
+            Console.line("mote: ignoring unreadable state file \(path)", to: .error)
+            return Saved()
+        }
+        return Saved(nextSequence: sequence)
+    }
+
+    @discardableResult
+    func save(_ saved: Saved) -> Bool {
+        Files.writeAtomically(path, "# Written by mote; do not edit while it runs.\nnext_sequence = \(saved.nextSequence)\n") == nil
+    }
+}
