@@ -64,6 +64,7 @@ let package = Package(
         .target(name: "MoteTools"),
         .executableTarget(name: "motectl", dependencies: [
             "MoteTools",
+            "MoteCLI",  // the node and board file loader `mote` itself uses: one schema, one set of messages
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

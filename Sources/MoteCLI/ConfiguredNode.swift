@@ -105,13 +105,13 @@ enum ConfiguredNode {
 /// fixed and documented (docs/configuration.md, "Simulation"): doors open at 12.3 s into every
 /// minute for 2.5 s, rain gauges tip every 7 s in the first hour of every six, meters follow an
 /// hourly wave.
-final class SimulatedBuses: Buses {
-    let clock: VirtualClock
+final class SimulatedBuses<C: Clock>: Buses {
+    let clock: C
     private var buses: [(name: String, bus: SimulatedI2CBus)] = []
     /// How long the scripted GPIO stimuli go on.
     private let span: TimeSpan
 
-    init(clock: VirtualClock, span: TimeSpan) {
+    init(clock: C, span: TimeSpan) {
         self.clock = clock
         self.span = span
     }

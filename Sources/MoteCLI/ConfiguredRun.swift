@@ -5,10 +5,10 @@ import MoteSimulation
 
 /// `mote --config NODE.toml`: load and check the files, build the node on the board's buses or
 /// on device models, run it under systemd's eyes, keep its state across restarts.
-enum ConfiguredRun {
+public enum ConfiguredRun {
     /// sysexits.h EX_CONFIG: the node refuses to start on a file it cannot trust, and systemd
     /// (RestartPreventExitStatus=78) does not restart it into the same error.
-    static let invalidConfiguration: Int32 = 78
+    public static let invalidConfiguration: Int32 = 78
 
     static func run(_ options: Options) -> Int32 {
         guard let path = options.config else { return 2 }
@@ -27,36 +27,37 @@ enum ConfiguredRun {
         }
         let sink = ConsoleSink(format: options.output)
         if board.simulated || options.simulate || options.simDuration != nil {
-            guard !options.realtime else {
-                Console.line("mote: a configured node runs its device models on the virtual clock; drop --realtime", to: .error)
-                return 2
+            if options.realtime {
+                return runSimulatedRealtime(configuration, options: options, sink: sink)
             }
             return runSimulated(configuration, options: options, sink: sink)
         }
         return runOnBoard(configuration, board: board, options: options, sink: sink)
     }
 
-    struct Problems: Error {
-        var errors: [ConfigError]
+    public struct Problems: Error {
+        public var errors: [ConfigError]
     }
 
     /// Both files, parsed and checked against each other; every error of both at once.
-    static func load(_ path: String, board boardPath: String?) -> Result<(NodeConfiguration, BoardConfiguration), Problems> {
+    public static func load(_ path: String, board boardPath: String?) -> Result<(NodeConfiguration, BoardConfiguration), Problems> {
         guard let text = Files.read(path, maximumLength: 1 << 20) else {
             return .failure(Problems(errors: [unreadable(path)]))
         }
-        let (configuration, errors) = NodeConfiguration.parse(text, file: path)
-        guard let configuration else { return .failure(Problems(errors: errors)) }
+        let (configuration, errors) = NodeConfiguration.parsePartially(text, file: path)
         let candidates = boardPath.map { [$0] } ?? boardFiles(for: configuration.board, next: path)
         guard let found = candidates.first(where: { Files.exists($0) }),
               let boardText = Files.read(found, maximumLength: 1 << 20) else {
-            return .failure(Problems(errors: [ConfigError(file: path, position: TOMLPosition(line: 1, column: 1), key: "node.board",
-                                                          message: "no board file for \"\(configuration.board)\"; looked for " + candidates.joined(separator: ", "))]))
+            return .failure(Problems(errors: errors + [ConfigError(file: path, position: TOMLPosition(line: 1, column: 1), key: "node.board",
+                                                                   message: "no board file for \"\(configuration.board)\"; looked for "
+                                                                       + candidates.joined(separator: ", "))]))
         }
         let (board, boardErrors) = BoardConfiguration.parse(boardText, file: found)
-        guard let board else { return .failure(Problems(errors: boardErrors)) }
-        let mismatches = board.check(configuration, file: path)
-        guard mismatches.isEmpty else { return .failure(Problems(errors: mismatches)) }
+        guard let board else { return .failure(Problems(errors: errors + boardErrors)) }
+        // Sensors the schema could read are checked against the board even when others could not.
+        var all = errors + board.check(configuration, file: path)
+        all.sort { $0.position.line != $1.position.line ? $0.position.line < $1.position.line : $0.position.column < $1.position.column }
+        guard all.isEmpty else { return .failure(Problems(errors: all)) }
         return .success((configuration, board))
     }
 
@@ -93,6 +94,21 @@ enum ConfiguredRun {
             Console.line("mote: could not save state in \(state.directory)", to: .error)
         }
         return 0
+    }
+
+    /// Device models on the kernel's clock, supervised like a board node: a demonstration at a
+    /// real node's pace, and what the systemd and bench checks run on the desktop.
+    private static func runSimulatedRealtime(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
+        let clock = MonotonicClock()
+        let buses = SimulatedBuses(clock: clock, span: TimeSpan.seconds(86_400))
+        let node = Node(clock: clock, sink: sink, settings: ConfiguredNode.settings(configuration))
+        do {
+            try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
+        } catch {
+            Console.line("mote: \(error.message)", to: .error)
+            return 1
+        }
+        return supervise(node, clock: clock, configuration: configuration, options: options)
     }
 
     private static func runOnBoard(_ configuration: NodeConfiguration, board: BoardConfiguration, options: Options, sink: ConsoleSink) -> Int32 {

@@ -6,6 +6,6 @@ struct Motectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motectl",
         abstract: "Mote's host tool: look at node runs, check configs, decode frames.",
-        subcommands: [PlotCommand.self]
+        subcommands: [CheckCommand.self, PlotCommand.self]
     )
 }

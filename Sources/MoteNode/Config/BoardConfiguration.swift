@@ -114,7 +114,8 @@ public struct BoardConfiguration: Equatable, Sendable {
     public func check(_ node: NodeConfiguration, file: String) -> [ConfigError] {
         var errors: [ConfigError] = []
         func fail(_ sensor: SensorConfiguration, _ key: String, _ message: String) {
-            errors.append(ConfigError(file: file, position: sensor.position, key: "sensor." + sensor.id + "." + key, message: message + " (board \(id))"))
+            errors.append(ConfigError(file: file, position: sensor.positions[key] ?? sensor.position, key: sensor.path + "." + key,
+                                      message: message + " (board \(id))"))
         }
         for sensor in node.sensors {
             if let bus = sensor.bus, DriverInfo.named(sensor.driver)?.bus == .i2c, i2cPath(bus) == nil {

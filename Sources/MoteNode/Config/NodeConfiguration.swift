@@ -61,8 +61,12 @@ public struct SensorConfiguration: Equatable, Sendable {
     public var perPulse = 1.0
     public var pulseUnit = "count"
     public var channels: [ChannelConfiguration]
-    /// Where the sensor's table starts, for errors found when the node is built.
+    /// Where the sensor's table starts, and where its bus, port, line and power keys' values
+    /// are: for errors found against the board file or when the node is built.
     public var position: TOMLPosition
+    public var positions: [String: TOMLPosition] = [:]
+    /// Its key path in messages: "sensor[2]".
+    public var path = "sensor"
 
     public init(id: String, driver: String, interval: TimeSpan, channels: [ChannelConfiguration] = [],
                 position: TOMLPosition = TOMLPosition(line: 1, column: 1)) {
@@ -89,6 +93,8 @@ public struct ChannelConfiguration: Equatable, Sendable {
     public var adcInput: ADS1115Channel?
     /// Modbus: the register point.
     public var modbus: ModbusPoint?
+    /// Where its frame field is written, for errors that need the whole node to be seen.
+    public var framePosition = TOMLPosition(line: 1, column: 1)
 
     public init(name: String, unit: String, decimals: Int, filters: [FilterSpec] = [], frame: FrameField? = nil) {
         self.name = name
@@ -148,14 +154,20 @@ extension NodeConfiguration {
     /// Parses and validates a node file. Every problem is reported, in file order, each naming
     /// the file, line, column and key; the configuration is nil when there is any.
     public static func parse(_ text: String, file: String) -> (configuration: NodeConfiguration?, errors: [ConfigError]) {
+        let (configuration, errors) = parsePartially(text, file: file)
+        return (errors.isEmpty ? configuration : nil, errors)
+    }
+
+    /// The same, but also returning what could be read despite errors: so that the board
+    /// check can report its own errors in the same pass.
+    public static func parsePartially(_ text: String, file: String) -> (configuration: NodeConfiguration, errors: [ConfigError]) {
         let diagnostics = ConfigDiagnostics(file: file)
         let (document, syntaxErrors) = TOML.parse(text)
         for error in syntaxErrors { diagnostics.syntax(error) }
         let root = TableReader(document, path: "", diagnostics: diagnostics)
         let configuration = read(root)
         root.finish()
-        let errors = diagnostics.sorted
-        return (errors.isEmpty ? configuration : nil, errors)
+        return (configuration, diagnostics.sorted)
     }
 
     private static func read(_ root: TableReader) -> NodeConfiguration {
@@ -201,12 +213,12 @@ extension NodeConfiguration {
         }
         let driverName = table.choice("driver", DriverInfo.names, required: true)
         var sensor = SensorConfiguration(id: id ?? "", driver: driverName ?? "", interval: defaultInterval, position: table.position)
+        sensor.path = table.path
         sensor.interval = table.duration("interval", in: intervals) ?? defaultInterval
         sensor.power = table.string("power")
         sensor.powerWarmUp = table.duration("power_warm_up", in: TimeSpan.zero...TimeSpan.seconds(60)) ?? sensor.powerWarmUp
         guard let driverName, let info = DriverInfo.named(driverName) else {
-            table.finish()
-            return nil
+            return nil  // without a driver its other keys cannot be judged: no "unknown key" noise
         }
         switch info.bus {
         case .i2c:
@@ -259,6 +271,9 @@ extension NodeConfiguration {
                 sensor.perPulse = table.number("per_pulse", above: 0) ?? 1
                 sensor.pulseUnit = table.string("unit") ?? "count"
             }
+        }
+        for key in ["bus", "port", "line", "power"] {
+            if let entry = table.table[key] { sensor.positions[key] = entry.node.position }
         }
         let channelTables = table.tables("channel")
         if info.channels == nil, driverName == "ads1115" || driverName == "modbus", channelTables.isEmpty {
@@ -362,6 +377,7 @@ extension NodeConfiguration {
         }
         if let frame = table.table("frame") {
             channel.frame = readFrameField(frame)
+            channel.framePosition = table.table["frame"]?.node.position ?? table.position
         }
         table.finish()
         return channel
@@ -486,15 +502,16 @@ extension NodeConfiguration {
     private static func checkFrameFields(_ configuration: NodeConfiguration, _ root: TableReader) {
         var seen: [UInt8: String] = [:]
         for sensor in configuration.sensors {
-            for channel in sensor.channels {
+            for (index, channel) in sensor.channels.enumerated() {
                 guard let field = channel.frame else { continue }
                 let name = sensor.id + "." + channel.name
+                let key = sensor.path + ".channel[\(index)].frame"
                 if let other = seen[field.channel] {
-                    root.diagnostics.error(sensor.position, "sensor." + name + ".frame.id", "frame id \(field.channel) is already used by \(other)")
+                    root.diagnostics.error(channel.framePosition, key + ".id", "frame id \(field.channel) is already used by \(other)")
                 }
                 seen[field.channel] = name
                 if 2 + field.type.layout.size > configuration.uplink.maximumPayload {
-                    root.diagnostics.error(sensor.position, "sensor." + name + ".frame.type",
+                    root.diagnostics.error(channel.framePosition, key + ".type",
                                            "a \(field.type.name) record is \(2 + field.type.layout.size) bytes, more than the link's \(configuration.uplink.maximumPayload)")
                 }
             }
