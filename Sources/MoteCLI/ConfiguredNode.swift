@@ -195,16 +195,19 @@ final class SimulatedBuses<C: Clock>: Buses {
         return model
     }
 
-    /// Raw register values of a typical 230 V, 1.5 A load.
+    /// Raw register values of a typical 230 V, 1.5 A load, by what the channel's name says.
     private static func plausible(_ name: String, scale: Double) -> Int64 {
-        let value: Double
-        if name.contains("volt") { value = 230.1 }
-        else if name.contains("current") { value = 1.52 }
-        else if name.contains("energy") { value = 12_345 }
-        else if name.contains("power") { value = 349 }
-        else if name.contains("freq") { value = 50.0 }
-        else { value = 100 }
+        let typical: [(word: String, value: Double)] = [("volt", 230.1), ("current", 1.52), ("energy", 12_345), ("power", 349), ("freq", 50)]
+        let value = typical.first { mentions(name, $0.word) }?.value ?? 100
         return Int64((value / (scale == 0 ? 1 : scale)).rounded())
+    }
+
+    /// Whether `word` occurs in `name` (the Embedded standard library has no substring search).
+    private static func mentions(_ name: String, _ word: String) -> Bool {
+        let text = Array(name.utf8), part = Array(word.utf8)
+        guard part.count <= text.count else { return false }
+        for start in 0...(text.count - part.count) where Array(text[start..<start + part.count]) == part { return true }
+        return false
     }
 }
 

@@ -472,9 +472,8 @@ extension NodeConfiguration {
         if uplink.dwellTime, uplink.link != .as923 {
             table.error("dwell_time", "only AS923 has a dwell-time setting")
         }
-        let rates = PayloadLimit.dataRates(uplink.link)
         if let rate = table.integer("data_rate", in: 0...15) {
-            if rates.contains(Int(rate)), PayloadLimit.bytes(uplink.link, dataRate: Int(rate), dwellTime: uplink.dwellTime) != nil {
+            if PayloadLimit.bytes(uplink.link, dataRate: Int(rate), dwellTime: uplink.dwellTime) != nil {
                 uplink.dataRate = Int(rate)
             } else {
                 table.error("data_rate", "\(uplink.link.rawValue)\(uplink.dwellTime ? " with dwell time" : "") has no uplink data rate \(rate)")

@@ -7,26 +7,25 @@ public enum PayloadLimit {
         case eu868 = "EU868", us915 = "US915", as923 = "AS923", sigfox = "SIGFOX"
     }
 
-    /// Uplink bytes per data rate (index = DR); nil where the data rate is not allowed.
-    private static func table(_ link: Link, dwellTime: Bool) -> [Int?] {
+    /// Uplink bytes per data rate (index = DR); 0 where the data rate is not allowed.
+    private static func table(_ link: Link, dwellTime: Bool) -> [Int] {
         switch link {
         case .eu868: return [51, 51, 51, 115, 242, 242, 242, 242]
         case .us915: return [11, 53, 125, 242, 242]
-        case .as923: return dwellTime ? [nil, nil, 11, 53, 125, 242, 242, 242] : [51, 51, 51, 115, 242, 242, 242, 242]
+        case .as923: return dwellTime ? [0, 0, 11, 53, 125, 242, 242, 242] : [51, 51, 51, 115, 242, 242, 242, 242]
         case .sigfox: return [12]
         }
     }
 
-    public static func dataRates(_ link: Link) -> Range<Int> { 0..<table(link, dwellTime: false).count }
-
+    /// The payload limit at `dataRate`; nil when the link has no such uplink data rate.
     public static func bytes(_ link: Link, dataRate: Int, dwellTime: Bool = false) -> Int? {
         let rates = table(link, dwellTime: dwellTime)
-        guard rates.indices.contains(dataRate) else { return nil }
+        guard dataRate >= 0, dataRate < rates.count, rates[dataRate] > 0 else { return nil }
         return rates[dataRate]
     }
 
     /// The slowest allowed data rate: the worst case a node must fit when the network slows it down.
     public static func lowestDataRate(_ link: Link, dwellTime: Bool = false) -> Int {
-        table(link, dwellTime: dwellTime).firstIndex { $0 != nil } ?? 0
+        table(link, dwellTime: dwellTime).firstIndex { $0 > 0 } ?? 0
     }
 }
