@@ -211,7 +211,9 @@ public final class Node<C: Clock, Sink: EventSink> {
             if let end, next >= end { return }
             var wakeAt = next
             var descriptors: [Int32] = []
-            for sensor in sensors where sensor.wakes {
+            // Only a sensor that is up can take its edges; a degraded one waits for its retry,
+            // or its unread edges would wake the loop again and again.
+            for sensor in sensors where canWake(sensor) {
                 let source = sensor.slot.wakeSource
                 if let at = source.at, at < wakeAt { wakeAt = at }
                 if let fd = source.descriptor { descriptors.append(fd) }
@@ -243,11 +245,15 @@ public final class Node<C: Clock, Sink: EventSink> {
         sendFrame()
     }
 
+    private func canWake(_ sensor: ScheduledSensor) -> Bool {
+        sensor.wakes && sensor.started && clock.now() >= sensor.readableAt
+    }
+
     /// Samples the wake-on-edge sensors whose edge arrived, outside their schedule.
     private func handleEdges(ready: [Int32]) {
         let now = clock.now()
         var reported = false
-        for sensor in sensors where sensor.wakes {
+        for sensor in sensors where canWake(sensor) {
             let source = sensor.slot.wakeSource
             let due = source.at.map { $0 <= now } ?? false
             let readable = source.descriptor.map { ready.contains($0) } ?? false
