@@ -210,5 +210,31 @@ no_ack() {
 }
 check "i2c read at 0x50 (nobody there): exit 1, no acknowledge" no_ack
 
+# --- A configured node (mote --config) on the real kernel devices
+
+configured_node() {  # the door wakes the node through the line's event descriptor; each edge is a frame
+  pull 2 down
+  mote --config /etc/mote/door-node.toml --board /etc/mote/emulated-board.toml --jsonl --frames 2 > $out 2> $err & pid=$!
+  until_requested || { wait $pid; return 1; }
+  usleep 300000; pull 2 up; usleep 300000; pull 2 down
+  exited $pid 0 || return 1
+  grep -q '"type":"event","t":[0-9]*,"sensor":"input:door","channel":"door","value":1,"timestamp_ns":[1-9]' $out &&
+    grep -q '"type":"frame","t":[0-9]*,"seq":0,"port":1,"format":"cayennelpp","size":3,"hex":"010001"' $out &&
+    grep -q '"type":"frame","t":[0-9]*,"seq":1,"port":1,"format":"cayennelpp","size":3,"hex":"010000"' $out &&
+    grep -q '"type":"sensor","t":[0-9]*,"sensor":"bme280@0x77","state":"degraded"' $out &&
+    grep -q '^next_sequence = 2$' /tmp/mote-state/node-state.toml 2>/dev/null ||
+    { echo "stdout:"; cat $out; echo "stderr:"; cat $err; return 1; }
+  # The frame count of a --frames run ends it; the counter is saved for the next start.
+}
+check "mote --config: door edges wake the node (frames 010001, 010000), absent BME280 degraded" configured_node
+
+bad_config() {
+  echo '[node]' > /tmp/bad.toml; echo 'name = 5' >> /tmp/bad.toml
+  mote --config /tmp/bad.toml --board /etc/mote/emulated-board.toml > $out 2> $err; rc=$?
+  [ $rc -eq 78 ] && grep -q '^/tmp/bad.toml:2:8: node.name: expected a string, found the integer 5$' $err && return 0
+  echo "exit $rc; stderr:"; cat $err; return 1
+}
+check "mote --config with an invalid file: exit 78, file:line:column: key: message" bad_config
+
 echo "board-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]
