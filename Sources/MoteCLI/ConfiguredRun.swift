@@ -75,17 +75,23 @@ public enum ConfiguredRun {
         return [directory + "/boards/" + id + ".toml", directory + "/../boards/" + id + ".toml", "/etc/mote/boards/" + id + ".toml"]
     }
 
-    /// The node on device models and the virtual clock: a day runs in about a second.
-    private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
-        let clock = VirtualClock()
-        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
-        let node = Node(clock: clock, sink: sink, settings: ConfiguredNode.settings(configuration))
+    /// The node the file describes, on `buses`; nil (and said why) when one cannot be opened.
+    private static func build<B: Buses>(_ configuration: NodeConfiguration, buses: B, sink: ConsoleSink) -> Node<B.C, ConsoleSink>? {
+        let node = Node(clock: buses.clock, sink: sink, settings: ConfiguredNode.settings(configuration))
         do {
             try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
         } catch {
             Console.line("mote: \(error.message)", to: .error)
-            return 1
+            return nil
         }
+        return node
+    }
+
+    /// The node on device models and the virtual clock: a day runs in about a second.
+    private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
+        let clock = VirtualClock()
+        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
+        guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
         let state = options.stateDirectory.map { NodeState(directory: $0) }
         if let state { node.nextSequence = state.load().nextSequence }
         let end = options.simDuration.map { Instant.zero + $0 }
@@ -101,26 +107,14 @@ public enum ConfiguredRun {
     private static func runSimulatedRealtime(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock()
         let buses = SimulatedBuses(clock: clock, span: TimeSpan.seconds(86_400))
-        let node = Node(clock: clock, sink: sink, settings: ConfiguredNode.settings(configuration))
-        do {
-            try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
-        } catch {
-            Console.line("mote: \(error.message)", to: .error)
-            return 1
-        }
+        guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
         return supervise(node, clock: clock, configuration: configuration, options: options)
     }
 
     private static func runOnBoard(_ configuration: NodeConfiguration, board: BoardConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock(fromBoot: true)  // the timeline of GPIO edge timestamps
         let buses = LinuxBuses(clock: clock, board: board)
-        let node = Node(clock: clock, sink: sink, settings: ConfiguredNode.settings(configuration))
-        do {
-            try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
-        } catch {
-            Console.line("mote: \(error.message)", to: .error)
-            return 1
-        }
+        guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
         return supervise(node, clock: clock, configuration: configuration, options: options)
     }
 
