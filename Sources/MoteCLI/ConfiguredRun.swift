@@ -94,8 +94,13 @@ public enum ConfiguredRun {
         guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
         let state = options.stateDirectory.map { NodeState(directory: $0) }
         if let state { node.nextSequence = state.load().nextSequence }
+        // A virtual clock never waits, so every run has an end: the duration asked for, or the
+        // time N uplink intervals take (a node with nothing framed would otherwise spin forever).
+        let settings = node.settings
+        let frames = options.frames ?? (options.simDuration == nil ? MoteCommand.defaultSimulatedFrames : nil)
         let end = options.simDuration.map { Instant.zero + $0 }
-        node.run(frames: options.frames ?? (end == nil ? MoteCommand.defaultSimulatedFrames : nil), until: end)
+            ?? Instant.zero + settings.firstUplink + settings.uplinkInterval * Int64((frames ?? 1) - 1) + TimeSpan(nanoseconds: 1)
+        node.run(frames: frames, until: end)
         if let state, !state.save(NodeState.Saved(nextSequence: node.nextSequence)) {
             Console.line("mote: could not save state in \(state.directory)", to: .error)
         }

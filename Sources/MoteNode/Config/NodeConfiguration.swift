@@ -117,9 +117,8 @@ public struct UplinkConfiguration: Equatable, Sendable {
     public var dwellTime = false
     /// The link's payload limit in bytes, from the region table unless given.
     public var maximumPayload = 11
-    /// "stdout" (JSON lines or text) or "file" (JSON lines appended to `path`).
+    /// "stdout": frames printed with the other events (JSON lines with --jsonl).
     public var transport = "stdout"
-    public var path: String?
     /// Send a frame right after a wake-on-edge sensor reported, without waiting for the interval.
     public var sendOnEvent = false
 
@@ -243,7 +242,10 @@ extension NodeConfiguration {
                 }
             }
             switch table.choice("parity", ["none", "even", "odd"]) {
-            case "none"?: sensor.serial.parity = .none
+            case "none"?:
+                sensor.serial.parity = .none
+                // Modbus over serial line 2.5.1: without parity, two stop bits keep the 11-bit character.
+                if driverName == "modbus" { sensor.serial.stopBits = 2 }
             case "even"?: sensor.serial.parity = .even
             case "odd"?: sensor.serial.parity = .odd
             default: break
@@ -320,9 +322,15 @@ extension NodeConfiguration {
             if let unit = table.string("unit"), unit != spec.unit {
                 table.error("unit", "\(driver) \(name) is measured in \"\(spec.unit)\", not \"\(unit)\"")
             }
+        } else if driver == "modbus" {
+            channel = ChannelConfiguration(name: name, unit: table.string("unit", required: true) ?? "", decimals: 0)
         } else {
-            let unitRequired = driver == "modbus"
-            channel = ChannelConfiguration(name: name, unit: table.string("unit", required: unitRequired) ?? "V", decimals: 4)
+            // ADC inputs are volts; what they stand for (a moisture, a 4-20 mA loop) is the
+            // channel's name and the frame's scale.
+            channel = ChannelConfiguration(name: name, unit: "V", decimals: 4)
+            if let unit = table.string("unit"), unit != "V" {
+                table.error("unit", "\(driver) channels are measured in \"V\", not \"\(unit)\"")
+            }
         }
         if driver == "ads1115" {
             let inputs = ["ain0", "ain1", "ain2", "ain3"]
@@ -349,8 +357,13 @@ extension NodeConfiguration {
             let type = types.first { $0.0 == typeName }?.1 ?? .u16
             let order: ModbusPoint.WordOrder = table.choice("word_order", ["big", "little"]) == "little" ? .little : .big
             let register = table.integer("register", in: 0...65_535, required: true)
+            if let register, register + Int64(type.registerCount) > 65_536 {
+                table.error("register", "a \(typeName) takes \(type.registerCount) registers: \(register) is the last address there is")
+            }
+            let scale = table.number("scale") ?? 1
+            if scale == 0 { table.error("scale", "must not be 0 (every value would read 0)") }
             channel.modbus = ModbusPoint(name: name, unit: channel.unit, decimals: decimals, address: register.map { UInt16($0) },
-                                         type: type, wordOrder: order, scale: table.number("scale") ?? 1, offset: table.number("offset") ?? 0)
+                                         type: type, wordOrder: order, scale: scale, offset: table.number("offset") ?? 0)
         } else if let decimals = table.integer("decimals", in: 0...9) {
             channel.decimals = Int(decimals)
         }
@@ -420,6 +433,7 @@ extension NodeConfiguration {
             band.rangeHigh = channel.rangeHigh
             if band.percent != nil, channel.rangeLow == nil {
                 table.error("percent", "a percent deadband needs the channel's range = [low, high]")
+                return nil
             }
             if band.absolute == nil, band.percent == nil, band.maximumPeriod == nil, !table.has("absolute"), !table.has("percent") {
                 table.diagnostics.error(table.position, table.keyPath("absolute"), "missing: a deadband needs absolute, percent or max_period")
@@ -457,6 +471,7 @@ extension NodeConfiguration {
         let id = table.integer("id", in: 0...255, required: true)
         let typeName = table.choice("type", CayenneLPP.DataType.allCases.map { $0.name }, required: true)
         let scale = table.number("scale") ?? 1
+        if scale == 0 { table.error("scale", "must not be 0 (every value would go on air as 0)") }
         guard let id, let typeName, let type = CayenneLPP.DataType.allCases.first(where: { $0.name == typeName }) else { return nil }
         return FrameField(channel: UInt8(id), type, scale: scale)
     }
@@ -490,8 +505,8 @@ extension NodeConfiguration {
                 uplink.maximumPayload = Int(maximum)
             }
         }
-        uplink.transport = table.choice("transport", ["stdout", "file"]) ?? uplink.transport
-        uplink.path = table.string("path", required: uplink.transport == "file")
+        // More transports (file, UDP, LoRaWAN AT modems) come with the uplink work.
+        uplink.transport = table.choice("transport", ["stdout"]) ?? uplink.transport
         uplink.sendOnEvent = table.boolean("send_on_event") ?? false
         table.finish()
         return uplink
