@@ -48,15 +48,14 @@ public enum ConfiguredRun {
         let candidates = boardPath.map { [$0] } ?? boardFiles(for: configuration.board, next: path)
         guard let found = candidates.first(where: { Files.exists($0) }),
               let boardText = Files.read(found, maximumLength: 1 << 20) else {
-            return .failure(Problems(errors: errors + [ConfigError(file: path, position: TOMLPosition(line: 1, column: 1), key: "node.board",
+            return .failure(Problems(errors: ConfigError.inFileOrder(errors + [ConfigError(file: path, position: configuration.boardPosition, key: "node.board",
                                                                    message: "no board file for \"\(configuration.board)\"; looked for "
-                                                                       + candidates.joined(separator: ", "))]))
+                                                                       + candidates.joined(separator: ", "))])))
         }
         let (board, boardErrors) = BoardConfiguration.parse(boardText, file: found)
         guard let board else { return .failure(Problems(errors: errors + boardErrors)) }
         // Sensors the schema could read are checked against the board even when others could not.
-        var all = errors + board.check(configuration, file: path)
-        all.sort { $0.position.line != $1.position.line ? $0.position.line < $1.position.line : $0.position.column < $1.position.column }
+        let all = ConfigError.inFileOrder(errors + board.check(configuration, file: path))
         guard all.isEmpty else { return .failure(Problems(errors: all)) }
         return .success((configuration, board))
     }

@@ -208,8 +208,8 @@ public final class Node<C: Clock, Sink: EventSink> {
             if let sampleLimit, samples >= sampleLimit { return }
             var next = nextUplink
             for sensor in sensors where sensor.due < next { next = sensor.due }
-            if let end, next >= end { return }
-            var wakeAt = next
+            // Past the end nothing is scheduled, but edges before it are still taken.
+            var wakeAt = end.map { $0 < next ? $0 : next } ?? next
             var descriptors: [Int32] = []
             // Only a sensor that is up can take its edges; a degraded one waits for its retry,
             // or its unread edges would wake the loop again and again.
@@ -218,6 +218,7 @@ public final class Node<C: Clock, Sink: EventSink> {
                 if let at = source.at, at < wakeAt { wakeAt = at }
                 if let fd = source.descriptor { descriptors.append(fd) }
             }
+            if let end, wakeAt >= end { return }
             switch sleeper(wakeAt, descriptors) {
             case .terminate:
                 flush()

@@ -35,13 +35,23 @@ public final class ConfigDiagnostics {
         errors.append(ConfigError(file: file, position: error.position, key: "", message: error.message))
     }
 
-    /// Errors in file order; the same position and key reported once.
-    var sorted: [ConfigError] {
-        var result = errors
-        result.sort { a, b in
-            a.position.line != b.position.line ? a.position.line < b.position.line : a.position.column < b.position.column
+    /// Errors in file order; the same error at the same place reported once.
+    var sorted: [ConfigError] { ConfigError.inFileOrder(errors) }
+}
+
+extension ConfigError {
+    /// `errors` sorted by file, line and column (stable), without repeats.
+    public static func inFileOrder(_ errors: [ConfigError]) -> [ConfigError] {
+        var result: [ConfigError] = []
+        for error in errors where !result.contains(error) { result.append(error) }
+        var indexed = result.enumerated().map { ($0.offset, $0.element) }
+        indexed.sort { a, b in
+            if a.1.file != b.1.file { return a.1.file < b.1.file }
+            if a.1.position.line != b.1.position.line { return a.1.position.line < b.1.position.line }
+            if a.1.position.column != b.1.position.column { return a.1.position.column < b.1.position.column }
+            return a.0 < b.0
         }
-        return result
+        return indexed.map { $0.1 }
     }
 }
 

@@ -6,8 +6,10 @@ import MoteHAL
 /// is the one place that knows them.
 public struct NodeConfiguration: Equatable, Sendable {
     public var name: String
-    /// The board file (`boards/<board>.toml`) that names the buses and lines.
+    /// The board file (`boards/<board>.toml`) that names the buses and lines, and where the
+    /// node file says so (for "no such board file").
     public var board: String
+    public var boardPosition = TOMLPosition(line: 1, column: 1)
     /// Sample interval of a sensor that gives none.
     public var interval: TimeSpan
     public var sensors: [SensorConfiguration]
@@ -174,6 +176,7 @@ extension NodeConfiguration {
         if let node = root.table("node", required: true) {
             configuration.name = node.string("name", required: true) ?? ""
             configuration.board = node.string("board") ?? configuration.board
+            configuration.boardPosition = node.table["board"]?.node.position ?? node.position
             configuration.interval = node.duration("interval", in: intervals) ?? configuration.interval
             node.finish()
         }
