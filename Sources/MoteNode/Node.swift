@@ -120,6 +120,8 @@ final class ScheduledSensor {
     var retryAt = Instant.zero
     /// After a set-up, when the part can first deliver.
     var readableAt = Instant.zero
+    /// A reading has taken longer than the interval (warned once).
+    var overran = false
 
     init(slot: any SensorSlot, driverChannels: [Channel], plans: [ChannelPlan], interval: TimeSpan, wakes: Bool, due: Instant) {
         self.slot = slot
@@ -231,12 +233,28 @@ public final class Node<C: Clock, Sink: EventSink> {
             }
             for sensor in sensors where sensor.due == next {
                 if let sampleLimit, samples >= sampleLimit { break }  // the frame of this instant still goes
+                let began = clock.now()
                 sample(sensor)
                 sensor.due = sensor.due + sensor.interval
+                let skipped = Node.deadlinesPassed(sensor.due, every: sensor.interval, now: clock.now())
+                if skipped > 0 {
+                    // The loop fell behind (this reading, or others at the same instant, took
+                    // longer than the interval): skip the deadlines passed, staying on the
+                    // start + k·interval grid, rather than sampling back to back to catch up.
+                    sensor.due = sensor.due + sensor.interval * skipped
+                    if !sensor.overran {
+                        sensor.overran = true
+                        let took = clock.now() - began
+                        let why = sensor.interval < took ? "a reading took \(took.nanoseconds / 1_000_000) ms, longer than its interval"
+                                                         : "the readings before it at the same instant took longer than its interval"
+                        sink.emit(.warning("\(sensor.location): \(why); \(skipped) sample deadline(s) skipped (said once per sensor)", at: clock.now()))
+                    }
+                }
             }
             if nextUplink == next {
                 sendFrame()
                 uplinkTick += 1
+                uplinkTick += Node.deadlinesPassed(nextUplink, every: settings.uplinkInterval, now: clock.now())
             }
         }
     }
@@ -244,6 +262,12 @@ public final class Node<C: Clock, Sink: EventSink> {
     /// Sends what the channels reported and not yet sent: before stopping, so nothing reported is lost.
     public func flush() {
         sendFrame()
+    }
+
+    /// How many deadlines `due`, `due + every`, ... are already behind `now`.
+    static func deadlinesPassed(_ due: Instant, every interval: TimeSpan, now: Instant) -> Int64 {
+        guard due < now, interval.nanoseconds > 0 else { return 0 }
+        return ((now - due).nanoseconds + interval.nanoseconds - 1) / interval.nanoseconds
     }
 
     private func canWake(_ sensor: ScheduledSensor) -> Bool {

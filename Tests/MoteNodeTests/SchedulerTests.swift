@@ -195,4 +195,30 @@ import MoteSimulation
         node.run()
         #expect(Self.frames(node.sink.events).map(\.at.nanoseconds) == [9_009_300_000, 19_009_300_000])
     }
+
+    /// A part whose every reading blocks for 2.5 s, sampled every second.
+    struct SlowPart: SensorDriver {
+        static var part: String { "slow" }
+        var channels: [ChannelSpec] { [ChannelSpec(name: "x", unit: "1", decimals: 0)] }
+        var location: String { "slow" }
+        mutating func setUp(clock: some Clock) throws(SensorError) {}
+        mutating func read(clock: some Clock) throws(SensorError) -> [Double?] {
+            clock.sleep(until: clock.now() + .milliseconds(2_500))
+            return [1]
+        }
+    }
+
+    @Test func aReadingLongerThanItsIntervalSkipsTheDeadlinesItRanOverAndSaysSoOnce() {
+        let clock = VirtualClock()
+        var settings = NodeSettings()
+        settings.firstUplink = .seconds(3_600)
+        let node = Node(clock: clock, sink: Recorder(), settings: settings)
+        node.add(SlowPart(), interval: .seconds(1), channels: [ChannelPlan(index: 0, channel: Channel(ChannelSpec(name: "x", unit: "1", decimals: 0)), filters: [])])
+        node.run(until: Instant.zero + .seconds(10))
+        // Deadlines 0, 3, 6, 9 (each reading ends 2.5 s in, so 1 and 2, 4 and 5, ... are skipped):
+        // readings stamped when they end, still on the 1 s grid, never back to back.
+        #expect(Self.readings(node.sink.events).map(\.at.milliseconds) == [2_500, 5_500, 8_500, 11_500])
+        let warnings = node.sink.events.compactMap { if case .warning(let text, let at) = $0 { return "\(at.milliseconds) \(text)" } else { return nil } }
+        #expect(warnings == ["2500 slow: a reading took 2500 ms, longer than its interval; 2 sample deadline(s) skipped (said once per sensor)"])
+    }
 }
