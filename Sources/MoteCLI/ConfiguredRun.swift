@@ -25,7 +25,7 @@ public enum ConfiguredRun {
             Console.write(configuration.normalized)
             return 0
         }
-        let sink = ConsoleSink(format: options.output)
+        let sink = ConsoleSink(options)
         if board.simulated || options.simulate || options.simDuration != nil {
             if options.realtime {
                 return runSimulatedRealtime(configuration, options: options, sink: sink)

@@ -65,7 +65,7 @@ public enum MoteCommand {
     }
 
     private static func runSimulatedBoard<C: Clock>(clock: C, options: Options, frames: Int?) {
-        let node = SimulatedBoard.node(clock: clock, sink: ConsoleSink(format: options.output), faults: options.faults)
+        let node = SimulatedBoard.node(clock: clock, sink: ConsoleSink(options), faults: options.faults)
         node.run(frames: frames)
     }
 
@@ -80,7 +80,7 @@ public enum MoteCommand {
             return 1
         }
         let node = Node(sensor: BME280(bus: bus, address: options.i2cAddress), clock: MonotonicClock(),
-                        sink: ConsoleSink(format: options.output))
+                        sink: ConsoleSink(options))
         node.run(frames: options.frames)
         return 0
     }
@@ -98,8 +98,20 @@ public enum MoteCommand {
 /// Events to the console, as JSON lines or as lines for people.
 struct ConsoleSink: EventSink {
     let format: Options.Output
+    /// Readings too, or only frames, events, sensor states and warnings.
+    var readings = true
+
+    init(format: Options.Output, readings: Bool = true) {
+        self.format = format
+        self.readings = readings
+    }
+
+    init(_ options: Options) {
+        self.init(format: options.output, readings: !options.quiet)
+    }
 
     mutating func emit(_ event: NodeEvent) {
+        if !readings, case .reading = event { return }
         Console.line(format == .jsonl ? EventText.json(event) : EventText.human(event))
     }
 }

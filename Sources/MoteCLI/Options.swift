@@ -27,6 +27,8 @@ public struct Options: Equatable {
     public var stateDirectory: String?
     /// Validate the node and board files and print the normalized node, then exit.
     public var check = false
+    /// Leave out the readings: frames, events, sensor states and warnings only.
+    public var quiet = false
 
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
     public struct FaultSpec: Equatable {
@@ -44,7 +46,7 @@ public struct Options: Equatable {
     public init() {}
 
     public static let usage = """
-        usage: mote [--jsonl] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
+        usage: mote [--jsonl] [--quiet] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
                     [--i2c-bus PATH [--i2c-address A]] [--list-drivers] [--help]
                mote --config NODE.toml [--board BOARD.toml] [--simulate] [--sim-duration D]
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
@@ -56,6 +58,8 @@ public struct Options: Equatable {
         and a CayenneLPP frame of the BME280's channels every 10 samples.
 
           --jsonl             one JSON object per event instead of lines for people
+          --quiet             leave out the readings: frames, events, sensor states and
+                              warnings only (what a board's journal wants)
           --frames N          stop after N frames
           --realtime          run on the kernel's monotonic clock instead of the virtual clock
           --fault F[@A-B]     make the simulated BME280 fail: nak (no acknowledge), chip-id
@@ -111,6 +115,7 @@ public struct Options: Equatable {
             case "--list-drivers": options.listDrivers = true
             case "--simulate": options.simulate = true
             case "--check": options.check = true
+            case "--quiet": options.quiet = true
             case "--config", "--board", "--state-dir", "--sim-duration":
                 let text: String
                 switch value(for: name, inline: inline) {
@@ -158,7 +163,7 @@ public struct Options: Equatable {
                 return .failure(UsageError(argument.hasPrefix("-") ? "unknown option '\(argument)'" : "unexpected argument '\(argument)'"))
             }
             if inline != nil && (name == "--jsonl" || name == "--realtime" || name == "--help" || name == "--list-drivers"
-                                 || name == "--simulate" || name == "--check") {
+                                 || name == "--simulate" || name == "--check" || name == "--quiet") {
                 return .failure(UsageError("option \(name) takes no value"))
             }
             index += 1

@@ -43,6 +43,10 @@ public enum DecimalText {
 public enum JSONText {
     /// A JSON string literal with the escapes RFC 8259 requires.
     public static func quoted(_ string: String) -> String {
+        // Names, units and sensors never need escapes: one concatenation, no byte array.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + string + "\""
+        }
         var utf8: [UInt8] = [UInt8(ascii: "\"")]
         for byte in string.utf8 {
             switch byte {
