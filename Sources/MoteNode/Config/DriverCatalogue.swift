@@ -34,16 +34,20 @@ public struct DriverInfo: Equatable, Sendable {
 
     public static var names: [String] { all.map { $0.name } }
 
+    /// The channels the driver itself defines for a sensor with this id (the GPIO drivers name
+    /// theirs after it); nil where the file defines them (ADC inputs, Modbus registers).
+    public func fixedChannels(sensorID: String, pulseUnit: String) -> [ChannelSpec]? {
+        switch name {
+        case "digital-input": return ChannelSpec.digitalInput(name: sensorID)
+        case "pulse-counter": return ChannelSpec.pulseCounter(name: sensorID, unit: pulseUnit)
+        default: return channels
+        }
+    }
+
     /// The channels a sensor of this driver has, given its configuration's id and options.
     /// Must match what the driver reports (a test checks this for every driver).
     public static func channels(of sensor: SensorConfiguration) -> [ChannelSpec] {
-        switch sensor.driver {
-        case "digital-input": return ChannelSpec.digitalInput(name: sensor.id)
-        case "pulse-counter": return ChannelSpec.pulseCounter(name: sensor.id, unit: sensor.pulseUnit)
-        case "ads1115": return sensor.channels.map { ChannelSpec(name: $0.name, unit: "V", decimals: 4) }
-        case "modbus":
-            return sensor.channels.map { ChannelSpec(name: $0.name, unit: $0.unit, decimals: $0.decimals) }
-        default: return named(sensor.driver)?.channels ?? []
-        }
+        if let fixed = named(sensor.driver)?.fixedChannels(sensorID: sensor.id, pulseUnit: sensor.pulseUnit) { return fixed }
+        return sensor.channels.map { ChannelSpec(name: $0.name, unit: $0.unit, decimals: $0.decimals) }
     }
 }

@@ -281,28 +281,22 @@ extension NodeConfiguration {
             if let entry = table.table[key] { sensor.positions[key] = entry.node.position }
         }
         let channelTables = table.tables("channel")
-        if info.channels == nil, driverName == "ads1115" || driverName == "modbus", channelTables.isEmpty {
+        let fixed = info.fixedChannels(sensorID: sensor.id, pulseUnit: sensor.pulseUnit)
+        if fixed == nil, channelTables.isEmpty {
             table.error("channel", "\(driverName) has no fixed channels: give each one as [[sensor.channel]]")
         }
-        // Channels the driver defines by configuration get their spec from the table itself.
         var channels: [ChannelConfiguration] = []
-        var known = info.channels ?? []
-        if driverName == "digital-input" { known = ChannelSpec.digitalInput(name: sensor.id) }
-        if driverName == "pulse-counter" { known = ChannelSpec.pulseCounter(name: sensor.id, unit: sensor.pulseUnit) }
-        var names: [String] = []
         for channelTable in channelTables {
-            guard let channel = readChannel(channelTable, driver: driverName, known: info.channels == nil && driverName != "digital-input"
-                                                && driverName != "pulse-counter" ? nil : known) else { continue }
-            if names.contains(channel.name) {
+            guard let channel = readChannel(channelTable, driver: driverName, known: fixed) else { continue }
+            if channels.contains(where: { $0.name == channel.name }) {
                 channelTable.error("name", "duplicate channel \"\(channel.name)\" in sensor \"\(sensor.id)\"")
                 continue
             }
-            names.append(channel.name)
             channels.append(channel)
         }
         if channelTables.isEmpty {
             // No channel tables: every channel of the part, unfiltered and not framed.
-            channels = known.map { ChannelConfiguration(name: $0.name, unit: $0.unit, decimals: $0.decimals) }
+            channels = (fixed ?? []).map { ChannelConfiguration(name: $0.name, unit: $0.unit, decimals: $0.decimals) }
         }
         sensor.channels = channels
         table.finish()
