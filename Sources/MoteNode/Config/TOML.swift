@@ -674,6 +674,8 @@ private struct TOMLParser {
             }
             out.append(contentsOf: s.utf8)
         default:
+            // Not past the byte after '\': when it is a newline, recovery must still see and count it.
+            i = start + 1
             let written = isControl(c) || c >= 0x80 ? describe(at: start + 1) : "'\\" + String(decoding: [c], as: UTF8.self) + "'"
             throw error(at: start, "invalid escape \(written) in a string (allowed: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)")
         }
