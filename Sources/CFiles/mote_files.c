@@ -86,8 +86,10 @@ int32_t mote_files_write_atomic(const char *path, const uint8_t *bytes, size_t s
     char *slash = strrchr(directory, '/');
     if (slash == directory) slash[1] = 0; else if (slash != NULL) *slash = 0; else strcpy(directory, ".");
     int dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) { fsync(dfd); close(dfd); }
-    return 0;
+    if (dfd < 0) return -errno;
+    int rc = fsync(dfd) == 0 ? 0 : -errno;
+    close(dfd);
+    return rc;
 }
 
 int32_t mote_files_make_directories(const char *path) {

@@ -32,3 +32,12 @@ int32_t mote_signal_read(int32_t fd) {
 }
 
 int32_t mote_signal_close(int32_t fd) { return close(fd) < 0 ? -errno : 0; }
+
+int32_t mote_signal_release(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    return sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ? -errno : 0;
+}

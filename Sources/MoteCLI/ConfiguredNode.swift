@@ -5,7 +5,7 @@ import MoteNode
 import MoteSimulation
 
 /// Why a configured node could not be built: a bus, port or line the board file names is not
-/// there. Reported with the sensor's place in the node file.
+/// there (or a state file cannot be trusted). `addSensors` puts the sensor's place in front.
 struct SetupError: Error, Equatable {
     var message: String
 }
@@ -46,7 +46,11 @@ enum ConfiguredNode {
     /// Adds every sensor of the file to `node`, on `buses`.
     static func addSensors<B: Buses, Sink: EventSink>(_ configuration: NodeConfiguration, buses: B, to node: Node<B.C, Sink>) throws(SetupError) {
         for sensor in configuration.sensors {
-            try addSensor(sensor, buses: buses, to: node)
+            do {
+                try addSensor(sensor, buses: buses, to: node)
+            } catch {
+                throw SetupError(message: "\(sensor.position.line):\(sensor.position.column): \(sensor.path) (\"\(sensor.id)\"): " + error.message)
+            }
         }
     }
 
@@ -184,7 +188,7 @@ final class SimulatedBuses<C: Clock>: Buses {
                 registers[Int(address) + 1] = words[1]
             } else {
                 registers[Int(address)] = UInt16(truncatingIfNeeded: raw)
-                waves.append((address, Int32(raw)))
+                waves.append((address, Int32(clamping: raw)))
             }
         }
         let model = ModbusSlaveModel(clock: clock, slave: UInt8(truncatingIfNeeded: sensor.address ?? 1), configuration: sensor.serial,
@@ -199,7 +203,8 @@ final class SimulatedBuses<C: Clock>: Buses {
     private static func plausible(_ name: String, scale: Double) -> Int64 {
         let typical: [(word: String, value: Double)] = [("volt", 230.1), ("current", 1.52), ("energy", 12_345), ("power", 349), ("freq", 50)]
         let value = typical.first { mentions(name, $0.word) }?.value ?? 100
-        return Int64((value / (scale == 0 ? 1 : scale)).rounded())
+        let raw = (value / (scale == 0 ? 1 : scale)).rounded()
+        return raw.isFinite && abs(raw) < 9e18 ? Int64(raw) : 0  // a scale no register could hold: a zero register
     }
 
     /// Whether `word` occurs in `name` (the Embedded standard library has no substring search).

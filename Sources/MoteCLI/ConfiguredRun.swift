@@ -53,7 +53,7 @@ public enum ConfiguredRun {
                                                                        + candidates.joined(separator: ", "))])))
         }
         let (board, boardErrors) = BoardConfiguration.parse(boardText, file: found)
-        guard let board else { return .failure(Problems(errors: errors + boardErrors)) }
+        guard let board else { return .failure(Problems(errors: ConfigError.inFileOrder(errors + boardErrors))) }
         // Sensors the schema could read are checked against the board even when others could not.
         let all = ConfigError.inFileOrder(errors + board.check(configuration, file: path))
         guard all.isEmpty else { return .failure(Problems(errors: all)) }
@@ -67,20 +67,17 @@ public enum ConfiguredRun {
 
     /// boards/<id>.toml next to the node file, in its parent (examples/ beside boards/), then /etc/mote/boards.
     static func boardFiles(for id: String, next nodeFile: String) -> [String] {
-        var directory = "."
-        if let slash = nodeFile.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            directory = slash == nodeFile.utf8.startIndex ? "/" : String(nodeFile[..<slash])
-        }
+        let directory = Files.directory(of: nodeFile)
         return [directory + "/boards/" + id + ".toml", directory + "/../boards/" + id + ".toml", "/etc/mote/boards/" + id + ".toml"]
     }
 
     /// The node the file describes, on `buses`; nil (and said why) when one cannot be opened.
-    private static func build<B: Buses>(_ configuration: NodeConfiguration, buses: B, sink: ConsoleSink) -> Node<B.C, ConsoleSink>? {
+    private static func build<B: Buses>(_ configuration: NodeConfiguration, buses: B, sink: ConsoleSink, file: String) -> Node<B.C, ConsoleSink>? {
         let node = Node(clock: buses.clock, sink: sink, settings: ConfiguredNode.settings(configuration))
         do {
             try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
         } catch {
-            Console.line("mote: \(error.message)", to: .error)
+            Console.line("mote: \(file):\(error.message)", to: .error)  // file:line:column: sensor[i] ("id"): what failed
             return nil
         }
         return node
@@ -90,9 +87,9 @@ public enum ConfiguredRun {
     private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = VirtualClock()
         let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
-        guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
-        let state = options.stateDirectory.map { NodeState(directory: $0) }
-        if let state { node.nextSequence = state.load().nextSequence }
+        guard let node = build(configuration, buses: buses, sink: sink, file: options.config ?? "") else { return 1 }
+        let state = options.stateDirectory.map { NodeState(directory: $0, node: configuration.name) }
+        if let state, !state.attach(to: node) { return 1 }
         // A virtual clock never waits, so every run has an end: the duration asked for, or the
         // time N uplink intervals take (a node with nothing framed would otherwise spin forever).
         let settings = node.settings
@@ -100,9 +97,7 @@ public enum ConfiguredRun {
         let end = options.simDuration.map { Instant.zero + $0 }
             ?? Instant.zero + settings.firstUplink + settings.uplinkInterval * Int64((frames ?? 1) - 1) + TimeSpan(nanoseconds: 1)
         node.run(frames: frames, until: end)
-        if let state, !state.save(NodeState.Saved(nextSequence: node.nextSequence)) {
-            Console.line("mote: could not save state in \(state.directory)", to: .error)
-        }
+        state?.close(node)
         return 0
     }
 
@@ -111,14 +106,14 @@ public enum ConfiguredRun {
     private static func runSimulatedRealtime(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock()
         let buses = SimulatedBuses(clock: clock, span: TimeSpan.seconds(86_400))
-        guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
+        guard let node = build(configuration, buses: buses, sink: sink, file: options.config ?? "") else { return 1 }
         return supervise(node, clock: clock, configuration: configuration, options: options)
     }
 
     private static func runOnBoard(_ configuration: NodeConfiguration, board: BoardConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock(fromBoot: true)  // the timeline of GPIO edge timestamps
         let buses = LinuxBuses(clock: clock, board: board)
-        guard let node = build(configuration, buses: buses, sink: sink) else { return 1 }
+        guard let node = build(configuration, buses: buses, sink: sink, file: options.config ?? "") else { return 1 }
         return supervise(node, clock: clock, configuration: configuration, options: options)
     }
 
@@ -126,8 +121,8 @@ public enum ConfiguredRun {
     /// interval systemd asked for, and on SIGTERM or SIGINT the pending values are sent and the
     /// state saved before the exit.
     static func supervise<C: Clock, Sink: EventSink>(_ node: Node<C, Sink>, clock: C, configuration: NodeConfiguration, options: Options) -> Int32 {
-        let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory)
-        node.nextSequence = state.load().nextSequence
+        let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
+        guard state.attach(to: node) else { return 1 }
         let signals: TerminationSignals
         do {
             signals = try TerminationSignals()
@@ -148,7 +143,11 @@ public enum ConfiguredRun {
                 if pingEvery != nil, nextPing < until { until = nextPing }
                 let ready = Poller.wait(readable: descriptors + [signals.fileDescriptor], until: until, clock: clock)
                 if ready.contains(where: { $0.index == descriptors.count }), let signal = signals.take() {
-                    if signal == .terminate { return .terminate }
+                    if signal == .terminate {
+                        _ = notifier?.stopping(status: "sending what was reported and saving state")
+                        signals.release()  // a second signal ends a shutdown that hangs
+                        return .terminate
+                    }
                     continue  // SIGHUP: nothing to reload yet
                 }
                 let readable = ready.filter { $0.index < descriptors.count }.map { descriptors[$0.index] }
@@ -157,38 +156,61 @@ public enum ConfiguredRun {
         }
         _ = notifier?.ready(status: "\(configuration.name): \(configuration.sensors.count) sensors")
         node.run(frames: options.frames)
-        _ = notifier?.stopping(status: "sending what was reported and saving state")
-        if !state.save(NodeState.Saved(nextSequence: node.nextSequence)) {
-            Console.line("mote: could not save state in \(state.directory)", to: .error)
-        }
+        state.close(node)
         Console.flush()
         return 0
     }
 }
 
-/// What the node keeps across restarts, in `<state_dir>/node-state.toml`, replaced atomically.
+/// What the node keeps across restarts, in `<state_dir>/<node.name>.state.toml`, replaced
+/// atomically and durably. The frame counter is written ahead: the file says "no frame numbered
+/// this or above has been sent", so numbers are reserved a block at a time before they are
+/// used, and a crash (SIGKILL, power cut, the watchdog) skips at most a block, never reuses one.
 struct NodeState {
-    struct Saved: Equatable {
-        /// The next frame's sequence number: never one already used.
-        var nextSequence: UInt32 = 0
-    }
+    /// Numbers reserved per write: at one frame a minute, a write an hour.
+    static let block: UInt32 = 64
 
     let directory: String
-    var path: String { directory + "/node-state.toml" }
+    let node: String
+    var path: String { directory + "/" + node + ".state.toml" }
 
-    func load() -> Saved {
-        guard let text = Files.read(path) else { return Saved() }
+    /// The first number that may be used, or why the file cannot be trusted. No file: 0.
+    func load() -> Result<UInt32, SetupError> {
+        guard Files.exists(path) else { return .success(0) }
+        guard let text = Files.read(path) else { return .failure(SetupError(message: "state file \(path) cannot be read")) }
         let (document, errors) = TOML.parse(text)
-        guard errors.isEmpty, case .integer(let next)? = document["next_sequence"]?.node.value,
-              let sequence = UInt32(exactly: next) else {
-            Console.line("mote: ignoring unreadable state file \(path)", to: .error)
-            return Saved()
+        guard errors.isEmpty, case .integer(let next)? = document["next_sequence"]?.node.value, let sequence = UInt32(exactly: next) else {
+            // Starting from 0 could reuse frame counters the network has seen: an operator decides.
+            return .failure(SetupError(message: "state file \(path) holds no valid next_sequence; fix it, or remove it to count frames from 0 again"))
         }
-        return Saved(nextSequence: sequence)
+        return .success(sequence)
     }
 
-    @discardableResult
-    func save(_ saved: Saved) -> Bool {
-        Files.writeAtomically(path, "# Written by mote; do not edit while it runs.\nnext_sequence = \(saved.nextSequence)\n") == nil
+    func save(_ nextSequence: UInt32) -> Bool {
+        Files.writeAtomically(path, "# Written by mote; do not edit while it runs.\nnext_sequence = \(nextSequence)\n") == nil
+    }
+
+    /// Restores the node's counter and has it reserve numbers through this file; false (and
+    /// said why) when the file cannot be trusted or written, and the node must not start.
+    func attach<C: Clock, Sink: EventSink>(to node: Node<C, Sink>) -> Bool {
+        switch load() {
+        case .failure(let problem):
+            Console.line("mote: \(problem.message)", to: .error)
+            return false
+        case .success(let next):
+            node.nextSequence = next
+        }
+        node.reserveSequences = { upTo in self.save(upTo) }
+        node.sequenceBlock = NodeState.block
+        guard node.reserveNow() else {
+            Console.line("mote: cannot write the state file \(path)", to: .error)
+            return false
+        }
+        return true
+    }
+
+    /// After a clean stop: every number below the node's next one is used, none above.
+    func close<C: Clock, Sink: EventSink>(_ node: Node<C, Sink>) {
+        if !save(node.nextSequence) { Console.line("mote: could not save state in \(path)", to: .error) }
     }
 }

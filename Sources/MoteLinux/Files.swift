@@ -16,27 +16,34 @@ public enum Files {
         return bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The file's text, or nil when it cannot be read.
+    /// The file's text, or nil when it cannot be read or is longer than `maximumLength` (never
+    /// a silently cut-off prefix).
     public static func read(_ path: String, maximumLength: Int = 4096) -> String? {
-        var buffer: [CChar] = Array(repeating: 0, count: maximumLength + 1)
+        var buffer: [CChar] = Array(repeating: 0, count: maximumLength + 2)
         let count = path.withCString { p in
             buffer.withUnsafeMutableBufferPointer { mote_files_read(p, $0.baseAddress, $0.count) }
         }
-        guard count >= 0 else { return nil }
+        guard count >= 0, Int(count) <= maximumLength else { return nil }
         return String(decoding: buffer[0..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Replaces the file atomically and durably (see mote_files_write_atomic): a crash leaves
     /// the old contents or the new, never a mix. Creates missing parent directories.
     public static func writeAtomically(_ path: String, _ text: String) -> Errno? {
-        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex {
-            let directory = String(path[..<slash])
+        let directory = directory(of: path)
+        if directory != "." && directory != "/" {
             let made = directory.withCString { mote_files_make_directories($0) }
             if made != 0 { return Errno(-made) }
         }
         let bytes = Array(text.utf8)
         let rc = path.withCString { p in bytes.withUnsafeBufferPointer { mote_files_write_atomic(p, $0.baseAddress, $0.count) } }
         return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// The directory part of a path: "/etc/mote" of "/etc/mote/node.toml", "." of "node.toml".
+    public static func directory(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
     }
 
     public static func exists(_ path: String) -> Bool {

@@ -33,7 +33,8 @@ public struct ServiceNotifier {
         var notifier = ServiceNotifier(socketPath: socket)
         // sd_watchdog_enabled(3): a WATCHDOG_PID that is not ours, or not a number, means the
         // pings are some other process's job.
-        if let usec = environment("WATCHDOG_USEC").flatMap({ Int64($0) }), usec > 0 {
+        // A value beyond what nanoseconds hold (about 292 years) is no watchdog anyone runs: ignored.
+        if let usec = environment("WATCHDOG_USEC").flatMap({ Int64($0) }), usec > 0, usec <= Int64.max / 1_000 {
             let pid = environment("WATCHDOG_PID")
             if pid == nil || pid.flatMap({ Int32($0) }) == processID {
                 notifier.watchdogInterval = .microseconds(usec)

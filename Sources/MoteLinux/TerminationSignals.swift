@@ -24,6 +24,12 @@ public final class TerminationSignals {
         }
     }
 
+    /// From now on a second SIGTERM or SIGINT ends the process at once: for a shutdown that
+    /// hangs in a bus read. (A signal already pending stays queued on the descriptor.)
+    public func release() {
+        _ = mote_signal_release()
+    }
+
     deinit {
         _ = mote_signal_close(fileDescriptor)
     }

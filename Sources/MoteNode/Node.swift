@@ -97,6 +97,8 @@ struct ChannelState {
     var pending: Double?
     /// The number of the frame that last carried it (-1: none yet).
     var lastSent: Int64 = -1
+    /// It has had to wait for a later frame (warned once).
+    var waited = false
 
     init(_ plan: ChannelPlan) {
         self.plan = plan
@@ -152,6 +154,13 @@ public final class Node<C: Clock, Sink: EventSink> {
     /// The sequence number of the next frame: restored from the node's state after a restart,
     /// so that no number is used twice.
     public var nextSequence: UInt32 = 0
+    /// Durably records that numbers below `upTo` may be used, before any of them is (false: it
+    /// could not, and no frame goes out; the values stay pending). Nil: numbers are not kept.
+    public var reserveSequences: ((_ upTo: UInt32) -> Bool)?
+    /// Numbers reserved per call.
+    public var sequenceBlock: UInt32 = 64
+    private var reservedUpTo: UInt32 = 0
+    private var reservationFailed = false
     /// How the node sleeps until `deadline`, watching `descriptors` (edge events): the clock's
     /// sleep by default; on a board a poll that also watches the termination signals.
     public var sleeper: (_ deadline: Instant, _ descriptors: [Int32]) -> Wake
@@ -259,9 +268,14 @@ public final class Node<C: Clock, Sink: EventSink> {
         }
     }
 
-    /// Sends what the channels reported and not yet sent: before stopping, so nothing reported is lost.
+    /// Sends what the channels reported and not yet sent, in as many frames as it takes: before
+    /// stopping, so nothing reported is lost.
     public func flush() {
-        sendFrame()
+        while true {
+            let sent = framesSent
+            sendFrame()
+            if framesSent == sent { return }  // nothing pending, or nothing that fits at all
+        }
     }
 
     /// How many deadlines `due`, `due + every`, ... are already behind `now`.
@@ -341,8 +355,26 @@ public final class Node<C: Clock, Sink: EventSink> {
 
     /// Builds a frame of the pending values, those waiting longest first: a value that does
     /// not fit stays pending and leads the next frame, so no channel starves on a small link.
+    /// Reserves the next block of sequence numbers now (at start, so a crash before the first
+    /// frame already skips past the numbers a previous run may have used).
+    public func reserveNow() -> Bool {
+        guard let reserveSequences else { return true }
+        let upTo = nextSequence &+ sequenceBlock
+        guard reserveSequences(upTo) else { return false }
+        reservedUpTo = upTo
+        return true
+    }
+
     private func sendFrame() {
         let now = clock.now()
+        if reserveSequences != nil, nextSequence >= reservedUpTo {
+            guard reserveNow() else {
+                if !reservationFailed { sink.emit(.warning("cannot reserve frame counters in the node's state: frames held back", at: now)) }
+                reservationFailed = true
+                return
+            }
+            reservationFailed = false
+        }
         var frame = CayenneLPP(capacity: settings.frameCapacity)
         var candidates: [(sensor: Int, channel: Int, lastSent: Int64)] = []
         for (sensorIndex, sensor) in sensors.enumerated() {
@@ -364,7 +396,11 @@ public final class Node<C: Clock, Sink: EventSink> {
                 records += 1
             } catch {
                 if case .tooLarge = error {
-                    sink.emit(.warning(error.description + ": channel \(field.channel) waits for the next frame", at: now))
+                    // Normal on a small link: said once per channel, not every frame.
+                    if !sensor.channels[candidate.channel].waited {
+                        sensor.channels[candidate.channel].waited = true
+                        sink.emit(.warning(error.description + ": channel \(field.channel) waits for the next frame (said once per channel)", at: now))
+                    }
                 } else {
                     sensor.channels[candidate.channel].pending = nil
                     sink.emit(.warning(error.description, at: now))

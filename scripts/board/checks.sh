@@ -222,7 +222,7 @@ configured_node() {  # the door wakes the node through the line's event descript
     grep -q '"type":"frame","t":[0-9]*,"seq":0,"port":1,"format":"cayennelpp","size":3,"hex":"010001"' $out &&
     grep -q '"type":"frame","t":[0-9]*,"seq":1,"port":1,"format":"cayennelpp","size":3,"hex":"010000"' $out &&
     grep -q '"type":"sensor","t":[0-9]*,"sensor":"bme280@0x77","state":"degraded"' $out &&
-    grep -q '^next_sequence = 2$' /tmp/mote-state/node-state.toml 2>/dev/null ||
+    grep -q '^next_sequence = 2$' /tmp/mote-state/emulated-door.state.toml 2>/dev/null ||
     { echo "stdout:"; cat $out; echo "stderr:"; cat $err; return 1; }
   # The frame count of a --frames run ends it; the counter is saved for the next start.
 }

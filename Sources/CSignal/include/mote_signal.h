@@ -22,6 +22,9 @@ int32_t mote_signal_open(void);
 int32_t mote_signal_read(int32_t fd);
 
 int32_t mote_signal_close(int32_t fd);
+// Unblocks the three signals again, so a second SIGINT or SIGTERM during shutdown ends the
+// process the default way. Returns 0 or -errno.
+int32_t mote_signal_release(void);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,5 @@
+import MoteHAL
+
 /// A board file from `boards/`: what the board is and where its buses and lines are, so that a
 /// node file says "i2c-1" and "GPIO17" and never a device path or a chip number.
 public struct BoardConfiguration: Equatable, Sendable {
@@ -38,9 +40,12 @@ public struct BoardConfiguration: Equatable, Sendable {
     public func serialPath(_ name: String) -> String? { serial.first { $0.name == name }?.path }
     public func oneWirePath(_ name: String) -> String? { oneWire.first { $0.name == name }?.path }
 
-    /// A sensor's `line`: "pin11" is header pin 11, anything else a line name of the chip.
+    /// A sensor's `line`: "pin11" is header pin 11, anything else a line name of the header
+    /// (any name, on a board file that lists no header).
     public func lineName(_ line: String) -> String? {
-        guard line.hasPrefix("pin") else { return line }
+        guard line.hasPrefix("pin") else {
+            return header.isEmpty || header.contains(where: { $0.line == line }) ? line : nil
+        }
         guard let pin = Int(line.dropFirst(3)) else { return nil }
         return header.first { $0.pin == pin }?.line
     }
@@ -129,8 +134,35 @@ public struct BoardConfiguration: Equatable, Sendable {
             }
             for (key, line) in [("line", sensor.line), ("power", sensor.power)] {
                 guard let line else { continue }
-                if lineName(line) == nil { fail(sensor, key, "no header pin \"\(line)\"") }
-                else if gpioChip == nil { fail(sensor, key, "the board has no GPIO chip") }
+                if lineName(line) == nil {
+                    fail(sensor, key, line.hasPrefix("pin") ? "no header pin \"\(line)\"" : "no line \"\(line)\" on the board's header")
+                } else if gpioChip == nil {
+                    fail(sensor, key, "the board has no GPIO chip")
+                }
+            }
+        }
+        // One part per address, one driver per port, one user per line: two would fight on the bus.
+        var claimed: [(what: String, by: SensorConfiguration)] = []
+        for sensor in node.sensors {
+            var claims: [(key: String, what: String)] = []
+            if let bus = sensor.bus, let address = sensor.address, DriverInfo.named(sensor.driver)?.bus == .i2c {
+                claims.append(("address", "I2C address 0x" + Hex.encode([UInt8(truncatingIfNeeded: address)]) + " on " + bus))
+            }
+            if let port = sensor.port {
+                // RS-485 is multi-drop: Modbus slaves share a port, each at its own address.
+                if sensor.driver == "modbus" { claims.append(("address", "Modbus slave \(sensor.address ?? 1) on " + port)) }
+                else { claims.append(("port", "serial port " + port)) }
+            }
+            for (key, line) in [("line", sensor.line), ("power", sensor.power)] {
+                if let line, let name = lineName(line) { claims.append((key, "GPIO line " + name)) }
+            }
+            for claim in claims {
+                if let other = claimed.first(where: { $0.what == claim.what }) {
+                    errors.append(ConfigError(file: file, position: sensor.positions[claim.key] ?? sensor.position, key: sensor.path + "." + claim.key,
+                                              message: "\(claim.what) is already used by sensor \"\(other.by.id)\" (\(other.by.path))"))
+                } else {
+                    claimed.append((claim.what, sensor))
+                }
             }
         }
         return errors

@@ -140,7 +140,8 @@ public struct UpdateConfiguration: Equatable, Sendable {
 }
 
 public struct StorageConfiguration: Equatable, Sendable {
-    /// Where the node keeps what must survive a restart (state, queue, counters).
+    /// Where the node keeps what must survive a restart: the frame counter (and, with the uplink
+    /// work, the queue).
     public var stateDirectory = "/var/lib/mote"
     /// Frames kept while the link is down; beyond it the oldest are dropped and counted.
     public var queueLimit = 1000
@@ -175,7 +176,13 @@ extension NodeConfiguration {
         var configuration = NodeConfiguration(name: "")
         if let node = root.table("node", required: true) {
             configuration.name = node.string("name", required: true) ?? ""
+            if !configuration.name.isEmpty, !isIdentifier(configuration.name) {
+                node.error("name", "\"\(configuration.name)\" is not a valid name: use letters, digits, '_' and '-' (it names the state file)")
+            }
             configuration.board = node.string("board") ?? configuration.board
+            if !isIdentifier(configuration.board) {
+                node.error("board", "\"\(configuration.board)\" is not a board id: use letters, digits, '_' and '-' (boards/<id>.toml)")
+            }
             configuration.boardPosition = node.table["board"]?.node.position ?? node.position
             configuration.interval = node.duration("interval", in: intervals) ?? configuration.interval
             node.finish()
@@ -183,7 +190,9 @@ extension NodeConfiguration {
         var ids: [String: TOMLPosition] = [:]
         for sensor in root.tables("sensor") {
             guard let parsed = readSensor(sensor, defaultInterval: configuration.interval) else { continue }
-            if let first = ids[parsed.id] {
+            if parsed.id.isEmpty {
+                // missing or invalid: already reported
+            } else if let first = ids[parsed.id] {
                 sensor.error("id", "duplicate sensor id \"\(parsed.id)\" (first at \(first.line):\(first.column))")
             } else {
                 ids[parsed.id] = sensor.table["id"]?.node.position ?? sensor.position
@@ -277,7 +286,7 @@ extension NodeConfiguration {
                 sensor.pulseUnit = table.string("unit") ?? "count"
             }
         }
-        for key in ["bus", "port", "line", "power"] {
+        for key in ["bus", "address", "port", "line", "power"] {
             if let entry = table.table[key] { sensor.positions[key] = entry.node.position }
         }
         let channelTables = table.tables("channel")
