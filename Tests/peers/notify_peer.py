@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 
+from peer_checks import Checks
+
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--term-after", type=float, default=3.0, help="seconds from start to SIGTERM")
 parser.add_argument("--watchdogs", type=int, default=2, help="WATCHDOG=1 pings required once ready")
@@ -36,17 +38,8 @@ command = args.command[1:] if args.command[:1] == ["--"] else args.command
 if not command:
     parser.error("no command given (put it after --)")
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok     {name}")
-    else:
-        failed += 1
-        print(f"FAILED {name} {detail}".rstrip())
+checks = Checks("notify peer")
+check = checks.check
 
 
 directory = tempfile.mkdtemp(prefix="mote-notify-")
@@ -138,5 +131,4 @@ else:
     got = str(status)
 check(f"exit status 0 (got {got})", status == 0)
 
-print(f"notify peer: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+checks.finish()

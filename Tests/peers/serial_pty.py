@@ -15,20 +15,13 @@ import select
 import subprocess
 import sys
 import time
+
+from peer_checks import Checks
 import tty
 
 MOTE = sys.argv[1:]
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok     {name}")
-    else:
-        failed += 1
-        print(f"FAILED {name} {detail}")
+checks = Checks("serial pty")
+check = checks.check
 
 
 def device():
@@ -89,5 +82,4 @@ check("silence ends with exit 3", rc == 3 and out == "", f"rc={rc} {out!r} {err}
 rc, out, err = run(["--baud", "9601"], lambda master: None)
 check("a non-standard rate is a usage error", rc == 2 and "9601 is not a standard rate" in err, f"rc={rc} {err}")
 
-print(f"serial pty: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()
