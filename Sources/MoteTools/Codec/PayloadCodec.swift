@@ -90,7 +90,7 @@ public enum PayloadCodec {
     public static func decimals(_ resolution: Double) -> Int {
         for digits in 0...9 {
             let scaled = resolution * pow(10, Double(digits))
-            if abs(scaled - scaled.rounded()) <= 1e-9 * max(1, scaled) { return digits }
+            if abs(scaled - scaled.rounded()) <= 1e-6 { return digits }   // float noise, not a real digit
         }
         return max(0, Int((-log10(resolution) - 1e-9).rounded(.up)))
     }
