@@ -475,8 +475,16 @@ extension NodeConfiguration {
     private static func readFrameField(_ table: TableReader) -> FrameField? {
         defer { table.finish() }
         let id = table.integer("id", in: 0...255, required: true)
-        // Scalar types only: gps, accelerometer, gyrometer and colour need several values at once.
-        let typeName = table.choice("type", CayenneLPP.DataType.scalarTypes.map { $0.name }, required: true)
+        // One-value types only: a channel has one value, and gps, accelerometer, gyrometer and
+        // colour records hold three.
+        var typeName: String?
+        if let text = table.string("type", required: true) {
+            if let type = CayenneLPP.DataType.named(text), !type.isScalar {
+                table.error("type", "a \(text) record holds \(type.fields.count) values; a channel fills a one-value type")
+            } else {
+                typeName = table.choice("type", CayenneLPP.DataType.scalarTypes.map { $0.name })
+            }
+        }
         let scale = table.number("scale") ?? 1
         if scale == 0 { table.error("scale", "must not be 0 (every value would go on air as 0)") }
         guard let id, let typeName, let type = CayenneLPP.DataType.named(typeName) else { return nil }
