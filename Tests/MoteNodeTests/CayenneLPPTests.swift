@@ -361,6 +361,16 @@ import MoteNode
         #expect(types == Set(Self.table.map { $0.name }))
     }
 
+    /// docs/frames/cayennelpp.md has a row per type: code, hex, name, record bytes.
+    @Test func theFramesPageHasEveryType() throws {
+        let page = try String(contentsOf: Self.repository.appendingPathComponent("docs/frames/cayennelpp.md"), encoding: .utf8)
+        let missing = Self.table.filter { row in
+            let size = 2 + row.fields.reduce(0) { $0 + $1.size }
+            return !page.contains("| \(row.code) | " + String(format: "0x%02X", row.code) + " | `\(row.name)` | \(size) | ")
+        }
+        #expect(missing.map { $0.name } == [])
+    }
+
     // MARK: - The configuration's frame types
 
     @Test func aChannelsFrameTakesEveryOneValueType() {
