@@ -85,6 +85,15 @@ import Testing
         #expect(missing == [], "not on \(Self.page) as `name`: \(missing.joined(separator: ", "))")
     }
 
+    /// The `frame` type table has a row per type a channel can fill: name, code, record bytes.
+    @Test func theFrameTypeTableHasEveryOneValueType() throws {
+        let page = try Self.text(Self.page)
+        let missing = CayenneLPP.DataType.scalarTypes.filter { type in
+            !page.contains("| `\(type.name)` | " + String(format: "0x%02X", type.rawValue) + " | \(type.recordSize) |")
+        }
+        #expect(missing.map(\.name) == [])
+    }
+
     @Test func aKeyMissingFromThePageIsNamed() throws {
         let page = try Self.text(Self.page)
         let without = page.replacingOccurrences(of: "`queue_limit`", with: "queue limit")

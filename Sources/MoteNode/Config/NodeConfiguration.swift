@@ -475,10 +475,19 @@ extension NodeConfiguration {
     private static func readFrameField(_ table: TableReader) -> FrameField? {
         defer { table.finish() }
         let id = table.integer("id", in: 0...255, required: true)
-        let typeName = table.choice("type", CayenneLPP.DataType.allCases.map { $0.name }, required: true)
+        // One-value types only: a channel has one value, and gps, accelerometer, gyrometer and
+        // colour records hold three.
+        var typeName: String?
+        if let text = table.string("type", required: true) {
+            if let type = CayenneLPP.DataType.named(text), !type.isScalar {
+                table.error("type", "a \(text) record holds \(type.fields.count) values; a channel fills a one-value type")
+            } else {
+                typeName = table.choice("type", CayenneLPP.DataType.scalarTypes.map { $0.name })
+            }
+        }
         let scale = table.number("scale") ?? 1
         if scale == 0 { table.error("scale", "must not be 0 (every value would go on air as 0)") }
-        guard let id, let typeName, let type = CayenneLPP.DataType.allCases.first(where: { $0.name == typeName }) else { return nil }
+        guard let id, let typeName, let type = CayenneLPP.DataType.named(typeName) else { return nil }
         return FrameField(channel: UInt8(id), type, scale: scale)
     }
 
@@ -530,9 +539,9 @@ extension NodeConfiguration {
                     root.diagnostics.error(channel.framePosition, key + ".id", "frame id \(field.channel) is already used by \(other)")
                 }
                 seen[field.channel] = name
-                if 2 + field.type.layout.size > configuration.uplink.maximumPayload {
+                if field.type.recordSize > configuration.uplink.maximumPayload {
                     root.diagnostics.error(channel.framePosition, key + ".type",
-                                           "a \(field.type.name) record is \(2 + field.type.layout.size) bytes, more than the link's \(configuration.uplink.maximumPayload)")
+                                           "a \(field.type.name) record is \(field.type.recordSize) bytes, more than the link's \(configuration.uplink.maximumPayload)")
                 }
             }
         }
