@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
 
         // Host tools: full Swift and Foundation. Nothing under them is device code.
-        .target(name: "MoteTools"),
+        .target(name: "MoteTools", dependencies: ["MoteNode"]),  // MoteNode for the frame tables the codecs share
         .executableTarget(name: "motectl", dependencies: [
             "MoteTools",
             "MoteCLI",  // the node and board file loader `mote` itself uses: one schema, one set of messages
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI"]),
-        .testTarget(name: "MoteToolsTests", dependencies: ["MoteTools"]),
+        .testTarget(name: "MoteToolsTests", dependencies: ["MoteTools", "MoteNode"]),
         .testTarget(name: "MoteConfigInteropTests", dependencies: ["MoteNode", .product(name: "TOMLKit", package: "TOMLKit")]),
     ]
 )

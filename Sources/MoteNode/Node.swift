@@ -20,6 +20,9 @@ public struct NodeSettings: Equatable, Sendable {
     public var maximumBackoff: TimeSpan = .seconds(64)
     /// Send a frame as soon as a wake-on-edge sensor reported something.
     public var sendOnEvent = false
+    /// Reported values a channel holds for the next frame; beyond it the oldest is dropped.
+    /// CayenneLPP carries one value per channel, so by default only the newest is kept.
+    public var valuesPerChannel = 1
 
     public init() {}
 }
@@ -93,8 +96,9 @@ final class DriverSlot<Driver: SensorDriver, C: Clock>: SensorSlot {
 struct ChannelState {
     let plan: ChannelPlan
     var chain: FilterChain
-    /// The last value the chain reported, waiting for the next frame.
-    var pending: Double?
+    /// What the chain reported since the last frame, oldest first: a format that carries one
+    /// value per channel keeps only the newest.
+    var pending: [PendingValue] = []
     /// The number of the frame that last carried it (-1: none yet).
     var lastSent: Int64 = -1
     /// It has had to wait for a later frame (warned once).
@@ -104,6 +108,12 @@ struct ChannelState {
         self.plan = plan
         self.chain = FilterChain(plan.filters)
     }
+}
+
+/// A reported value waiting for a frame, with when it was sampled.
+struct PendingValue: Equatable {
+    var value: Double
+    var at: Instant
 }
 
 /// A sensor's schedule, health and per-channel filter state.
@@ -342,7 +352,8 @@ public final class Node<C: Clock, Sink: EventSink> {
             var output = sensor.channels[index].chain.process(Sample(value: value, timestamp: now))
             output.report = output.report && sensor.channels[index].plan.field != nil  // only what goes on air counts as reported
             if output.report, let reportedValue = output.value {
-                sensor.channels[index].pending = reportedValue
+                if sensor.channels[index].pending.count >= settings.valuesPerChannel { sensor.channels[index].pending.removeFirst() }
+                sensor.channels[index].pending.append(PendingValue(value: reportedValue, at: now))
                 reported = true
             }
             sink.emit(.reading(sensor: sensor.location,
@@ -353,8 +364,6 @@ public final class Node<C: Clock, Sink: EventSink> {
         return reported
     }
 
-    /// Builds a frame of the pending values, those waiting longest first: a value that does
-    /// not fit stays pending and leads the next frame, so no channel starves on a small link.
     /// Reserves the next block of sequence numbers now (at start, so a crash before the first
     /// frame already skips past the numbers a previous run may have used).
     public func reserveNow() -> Bool {
@@ -365,6 +374,8 @@ public final class Node<C: Clock, Sink: EventSink> {
         return true
     }
 
+    /// Builds a frame of the pending values, those waiting longest first: a value that does
+    /// not fit stays pending and leads the next frame, so no channel starves on a small link.
     private func sendFrame() {
         let now = clock.now()
         if reserveSequences != nil, nextSequence >= reservedUpTo {
@@ -378,7 +389,7 @@ public final class Node<C: Clock, Sink: EventSink> {
         var frame = CayenneLPP(capacity: settings.frameCapacity)
         var candidates: [(sensor: Int, channel: Int, lastSent: Int64)] = []
         for (sensorIndex, sensor) in sensors.enumerated() {
-            for (channelIndex, state) in sensor.channels.enumerated() where state.plan.field != nil && state.pending != nil {
+            for (channelIndex, state) in sensor.channels.enumerated() where state.plan.field != nil && !state.pending.isEmpty {
                 candidates.append((sensorIndex, channelIndex, state.lastSent))
             }
         }
@@ -388,10 +399,10 @@ public final class Node<C: Clock, Sink: EventSink> {
         var records = 0
         for (_, candidate) in ordered {
             let sensor = sensors[candidate.sensor]
-            guard let field = sensor.channels[candidate.channel].plan.field, let value = sensor.channels[candidate.channel].pending else { continue }
+            guard let field = sensor.channels[candidate.channel].plan.field, let value = sensor.channels[candidate.channel].pending.last?.value else { continue }
             do {
                 try frame.add(channel: field.channel, field.type, value * field.scale)
-                sensor.channels[candidate.channel].pending = nil
+                sensor.channels[candidate.channel].pending.removeAll()
                 sensor.channels[candidate.channel].lastSent = Int64(framesSent)
                 records += 1
             } catch {
@@ -402,7 +413,7 @@ public final class Node<C: Clock, Sink: EventSink> {
                         sink.emit(.warning(error.description + ": channel \(field.channel) waits for the next frame (said once per channel)", at: now))
                     }
                 } else {
-                    sensor.channels[candidate.channel].pending = nil
+                    sensor.channels[candidate.channel].pending.removeAll()
                     sink.emit(.warning(error.description, at: now))
                 }
             }

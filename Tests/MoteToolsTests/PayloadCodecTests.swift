@@ -187,7 +187,7 @@ import MoteTools
         let reference: [(code: UInt8, name: String, size: Int, multiplier: Double, signed: Bool)] = [
             (0, "digital_input", 1, 1, false), (1, "digital_output", 1, 1, false),
             (2, "analog_input", 2, 100, true), (3, "analog_output", 2, 100, true),
-            (100, "generic", 4, 1, false), (101, "illuminance", 2, 1, false), (102, "presence", 1, 1, false),
+            (100, "generic_sensor", 4, 1, false), (101, "illuminance", 2, 1, false), (102, "presence", 1, 1, false),
             (103, "temperature", 2, 10, true), (104, "humidity", 1, 2, false), (113, "accelerometer", 6, 1000, true),
             (115, "barometer", 2, 10, false), (116, "voltage", 2, 100, false), (117, "current", 2, 1000, false),
             (118, "frequency", 4, 1, false), (120, "percentage", 1, 1, false), (121, "altitude", 2, 1, true),

@@ -81,6 +81,16 @@ public struct CayenneLPP: Sendable {
         /// gyrometer (x, y, z), colour (r, g, b) and gps (latitude, longitude, altitude).
         public var fields: [Field] { row.fields }
         public var isScalar: Bool { row.fields.count == 1 }
+        /// What the values of a multi-value record are called in decoded output; empty for a
+        /// scalar type, whose one value is the channel's.
+        public var valueNames: [String] {
+            switch self {
+            case .accelerometer, .gyrometer: return ["x", "y", "z"]
+            case .colour: return ["r", "g", "b"]
+            case .gps: return ["latitude", "longitude", "altitude"]
+            default: return []
+            }
+        }
         /// Bytes of the record: channel, type and the value fields.
         public var recordSize: Int {
             var size = 2
