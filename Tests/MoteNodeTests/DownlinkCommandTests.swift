@@ -141,6 +141,26 @@ import MoteNode
         #expect(DownlinkCommand.defaultPort == 10)
     }
 
+    /// The examples of docs/downlink.md, byte for byte.
+    @Test func theDocumentedExamples() {
+        var one = RemoteSettings(uplinkInterval: .seconds(60), sampleIntervals: [.seconds(10)], confirmed: false)
+        let first = one.apply([0x01, 0x00, 0x00, 0x03, 0x84])
+        #expect(first.ack == [0xA0, 0x01, 0x01])
+        let second = one.apply([0x01, 0x00, 0x00, 0x01, 0x2C, 0x05, 0x01, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x05, 0x04])
+        #expect(second.ack == [0xA0, 0x05, 0x01, 0x05, 0x03, 0x02, 0x04])
+        #expect(one == RemoteSettings(uplinkInterval: .seconds(300), sampleIntervals: [.seconds(5)], confirmed: true))
+        #expect(second.statusRequested && second.updateCheckRequested)
+        let frames = DownlinkReply.frames(ack: second.ack, status: status, capacity: 51)
+        #expect(frames == [second.ack + statusBytes])
+        #expect(frames[0].count == 27)
+        var two = settings
+        let third = two.apply([0x01, 0x00, 0x00, 0x03, 0x84, 0x02, 0x05, 0x00, 0x00, 0x00, 0x78])
+        let fourth = two.apply([0x03, 0x04, 0x09])
+        #expect(third.ack == [0xAE, 0x04, 0x06, 0x02])
+        #expect(fourth.ack == [0xAE, 0x01, 0x02, 0x09])
+        #expect(two == settings)
+    }
+
     // MARK: Status and reply frames
 
     let status = NodeStatus(uptimeSeconds: 86_400, framesSent: 1440, queueDepth: 3, drops: 2,
