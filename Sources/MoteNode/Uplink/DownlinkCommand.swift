@@ -6,8 +6,8 @@ import MoteHAL
 /// A downlink is one or more commands back to back, each an opcode byte and fixed-size arguments,
 /// integers big-endian (docs/downlink.md has the table and examples). It is applied whole or not
 /// at all: any error (unknown opcode, missing bytes, a value out of range, no such sensor, more
-/// than 8 commands, nothing at all)
-/// rejects the whole downlink, and the node answers on the same port with the error and its offset.
+/// than 8 commands, nothing at all) rejects the whole downlink, and the node answers on the same
+/// port with the error and its offset.
 public enum DownlinkCommand: Equatable, Sendable {
     /// 0x01 + u32 seconds (1 s ... 7 d): the uplink interval.
     case setUplinkInterval(seconds: UInt32)
