@@ -40,6 +40,8 @@ enum ConfiguredNode {
         settings.port = configuration.uplink.port
         settings.frameCapacity = configuration.uplink.maximumPayload
         settings.sendOnEvent = configuration.uplink.sendOnEvent
+        // A node file that passed its check makes a valid schema.
+        if let schema = configuration.compactSchema() { settings.format = .compact(schema) }
         return settings
     }
 

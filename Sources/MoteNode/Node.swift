@@ -20,27 +20,62 @@ public struct NodeSettings: Equatable, Sendable {
     public var maximumBackoff: TimeSpan = .seconds(64)
     /// Send a frame as soon as a wake-on-edge sensor reported something.
     public var sendOnEvent = false
-    /// Reported values a channel holds for the next frame; beyond it the oldest is dropped.
-    /// CayenneLPP carries one value per channel, so by default only the newest is kept.
-    public var valuesPerChannel = 1
+    public var format = FrameFormat.cayenneLPP
+
+    /// Reported values a channel holds for the next frame: CayenneLPP carries the newest only,
+    /// the compact frame a run of up to 8.
+    var valuesPerChannel: Int {
+        if case .compact = format { return CompactFrame.maximumRun }
+        return 1
+    }
 
     public init() {}
 }
 
-/// Where a channel's filtered value goes in the CayenneLPP frame.
+/// Where a channel's filtered value goes in the frame.
 public struct FrameField: Equatable, Sendable {
+    /// The CayenneLPP channel; in the compact frame the field's place (fields in id order).
     public var channel: UInt8
-    public var type: CayenneLPP.DataType
-    /// Multiplies the channel's value into the type's unit (0.01 for Pa → hPa).
+    /// The CayenneLPP record type (nil: the channel goes only into formats that need none).
+    public var type: CayenneLPP.DataType?
+    /// Multiplies the channel's value into the CayenneLPP type's unit (0.01 for Pa → hPa).
     public var scale: Double
+    /// The compact frame's step in the channel's unit (nil: see `compactResolution`).
+    public var resolution: Double?
 
-    public init(channel: UInt8, _ type: CayenneLPP.DataType, scale: Double = 1) {
+    public init(channel: UInt8, _ type: CayenneLPP.DataType?, scale: Double = 1, resolution: Double? = nil) {
         self.channel = channel
         self.type = type
         self.scale = scale
+        self.resolution = resolution
+    }
+
+    /// The compact frame's step: the one given, else the CayenneLPP type's step in the channel's
+    /// unit (so that switching formats keeps the same resolution), else `10^-decimals`.
+    public func compactResolution(decimals: Int) -> Double {
+        if let resolution { return resolution }
+        if let type, type.isScalar, let counts = type.fields.first?.countsPerUnit { return 1 / (counts * abs(scale)) }
+        var step = 1.0
+        for _ in 0..<max(0, decimals) { step /= 10 }
+        return step
     }
 }
 
+/// How frames are encoded.
+public enum FrameFormat: Equatable, Sendable {
+    /// CayenneLPP: one record per channel, the newest value.
+    case cayenneLPP
+    /// The compact Mote frame: every value reported since the last frame (up to 8 per channel),
+    /// fields as the schema gives them; a frame goes early once a channel holds 8.
+    case compact(CompactSchema)
+
+    public var name: String {
+        switch self {
+        case .cayenneLPP: return "cayennelpp"
+        case .compact: return "mote"
+        }
+    }
+}
 
 /// How one channel of a sensor is handled: which of the driver's channels it is, its filter
 /// chain, and where its reported value goes in the frame.
@@ -171,6 +206,8 @@ public final class Node<C: Clock, Sink: EventSink> {
     public var sequenceBlock: UInt32 = 64
     private var reservedUpTo: UInt32 = 0
     private var reservationFailed = false
+    /// A channel's run reached what one frame carries: the frame goes now, not at the interval.
+    private var runFull = false
     /// How the node sleeps until `deadline`, watching `descriptors` (edge events): the clock's
     /// sleep by default; on a board a poll that also watches the termination signals.
     public var sleeper: (_ deadline: Instant, _ descriptors: [Int32]) -> Wake
@@ -274,6 +311,8 @@ public final class Node<C: Clock, Sink: EventSink> {
                 sendFrame()
                 uplinkTick += 1
                 uplinkTick += Node.deadlinesPassed(nextUplink, every: settings.uplinkInterval, now: clock.now())
+            } else if runFull {
+                sendFrame()
             }
         }
     }
@@ -309,7 +348,7 @@ public final class Node<C: Clock, Sink: EventSink> {
             guard due || readable else { continue }
             reported = sample(sensor) || reported
         }
-        if reported && settings.sendOnEvent { sendFrame() }
+        if (reported && settings.sendOnEvent) || runFull { sendFrame() }
     }
 
     /// Reads a sensor and runs its values through the channels' chains; true if any reported.
@@ -354,6 +393,7 @@ public final class Node<C: Clock, Sink: EventSink> {
             if output.report, let reportedValue = output.value {
                 if sensor.channels[index].pending.count >= settings.valuesPerChannel { sensor.channels[index].pending.removeFirst() }
                 sensor.channels[index].pending.append(PendingValue(value: reportedValue, at: now))
+                if settings.valuesPerChannel > 1, sensor.channels[index].pending.count == settings.valuesPerChannel { runFull = true }
                 reported = true
             }
             sink.emit(.reading(sensor: sensor.location,
@@ -374,34 +414,62 @@ public final class Node<C: Clock, Sink: EventSink> {
         return true
     }
 
-    /// Builds a frame of the pending values, those waiting longest first: a value that does
-    /// not fit stays pending and leads the next frame, so no channel starves on a small link.
     private func sendFrame() {
-        let now = clock.now()
-        if reserveSequences != nil, nextSequence >= reservedUpTo {
-            guard reserveNow() else {
-                if !reservationFailed { sink.emit(.warning("cannot reserve frame counters in the node's state: frames held back", at: now)) }
-                reservationFailed = true
-                return
-            }
-            reservationFailed = false
+        runFull = false
+        switch settings.format {
+        case .cayenneLPP: sendCayenneLPP()
+        case .compact(let schema): sendCompact(schema)
         }
-        var frame = CayenneLPP(capacity: settings.frameCapacity)
+    }
+
+    /// Whether a frame number can be taken: reserves a new block in the node's state first when
+    /// the last one is used up. False when that fails: the frame is held back and its values
+    /// stay pending (warned once until it works again).
+    private func sequenceAvailable(at now: Instant) -> Bool {
+        guard reserveSequences != nil, nextSequence >= reservedUpTo else { return true }
+        guard reserveNow() else {
+            if !reservationFailed { sink.emit(.warning("cannot reserve frame counters in the node's state: frames held back", at: now)) }
+            reservationFailed = true
+            return false
+        }
+        reservationFailed = false
+        return true
+    }
+
+    private func takeSequence(at now: Instant) -> UInt32? {
+        guard sequenceAvailable(at: now) else { return nil }
+        let sequence = nextSequence
+        nextSequence &+= 1
+        return sequence
+    }
+
+    private func emitFrame(_ bytes: [UInt8], sequence: UInt32, at now: Instant) {
+        sink.emit(.frame(Frame(sequence: sequence, port: settings.port, format: settings.format.name, bytes: bytes), at: now))
+        framesSent += 1
+    }
+
+    /// Builds a CayenneLPP frame of the pending values, those waiting longest first: a value
+    /// that does not fit stays pending and leads the next frame, so no channel starves on a
+    /// small link.
+    private func sendCayenneLPP() {
+        let now = clock.now()
         var candidates: [(sensor: Int, channel: Int, lastSent: Int64)] = []
         for (sensorIndex, sensor) in sensors.enumerated() {
-            for (channelIndex, state) in sensor.channels.enumerated() where state.plan.field != nil && !state.pending.isEmpty {
+            for (channelIndex, state) in sensor.channels.enumerated() where state.plan.field?.type != nil && !state.pending.isEmpty {
                 candidates.append((sensorIndex, channelIndex, state.lastSent))
             }
         }
-        guard !candidates.isEmpty else { return }  // nothing new to say
+        guard !candidates.isEmpty, sequenceAvailable(at: now) else { return }  // nothing new to say, or no number for it
+        var frame = CayenneLPP(capacity: settings.frameCapacity)
         var ordered = candidates.enumerated().map { ($0.offset, $0.element) }
         ordered.sort { $0.1.lastSent != $1.1.lastSent ? $0.1.lastSent < $1.1.lastSent : $0.0 < $1.0 }
         var records = 0
         for (_, candidate) in ordered {
             let sensor = sensors[candidate.sensor]
-            guard let field = sensor.channels[candidate.channel].plan.field, let value = sensor.channels[candidate.channel].pending.last?.value else { continue }
+            guard let field = sensor.channels[candidate.channel].plan.field, let type = field.type,
+                  let value = sensor.channels[candidate.channel].pending.last?.value else { continue }
             do {
-                try frame.add(channel: field.channel, field.type, value * field.scale)
+                try frame.add(channel: field.channel, type, value * field.scale)
                 sensor.channels[candidate.channel].pending.removeAll()
                 sensor.channels[candidate.channel].lastSent = Int64(framesSent)
                 records += 1
@@ -418,10 +486,56 @@ public final class Node<C: Clock, Sink: EventSink> {
                 }
             }
         }
-        guard records > 0 else { return }
-        sink.emit(.frame(Frame(sequence: nextSequence, port: settings.port, format: "cayennelpp", bytes: frame.bytes), at: now))
-        nextSequence &+= 1
-        framesSent += 1
+        guard records > 0, let sequence = takeSequence(at: now) else { return }
+        emitFrame(frame.bytes, sequence: sequence, at: now)
+    }
+
+    /// Builds compact frames of every pending run: one batch, split by the schema's priority
+    /// across as many frames as the link needs. A value off its field's scale goes as "no
+    /// value" with a warning rather than holding back the batch.
+    private func sendCompact(_ schema: CompactSchema) {
+        let now = clock.now()
+        var batch = [[Double?]](repeating: [], count: schema.fields.count)
+        var holders: [(sensor: Int, channel: Int)] = []
+        for (sensorIndex, sensor) in sensors.enumerated() {
+            for (channelIndex, state) in sensor.channels.enumerated() where !state.pending.isEmpty {
+                guard let id = state.plan.field?.channel,
+                      let place = schema.fields.firstIndex(where: { $0.id == id }) else { continue }
+                let field = schema.fields[place]
+                batch[place] = state.pending.map { pending -> Double? in
+                    if field.code(pending.value) != nil { return pending.value }
+                    sink.emit(.warning("field \(field.name): \(DecimalText.shortest(pending.value)) is outside the field's range "
+                                       + "\(DecimalText.shortest(field.min))...\(DecimalText.shortest(field.max)); sent as no value", at: now))
+                    return nil
+                }
+                holders.append((sensorIndex, channelIndex))
+            }
+        }
+        guard !holders.isEmpty else { return }  // nothing new to say
+        let encoded: CompactFrame.Encoded
+        do {
+            encoded = try CompactFrame.encode(batch, schema: schema, limit: settings.frameCapacity)
+        } catch {
+            // The configuration check makes every field fit an empty frame; drop the batch
+            // rather than retry it forever.
+            for holder in holders { sensors[holder.sensor].channels[holder.channel].pending.removeAll() }
+            sink.emit(.warning(error.description + "; the batch is dropped", at: now))
+            return
+        }
+        var sequences: [UInt32] = []
+        for _ in encoded.frames {
+            // Values stay pending; a number taken for an earlier part is skipped, never reused.
+            guard let sequence = takeSequence(at: now) else { return }
+            sequences.append(sequence)
+        }
+        for (place, dropped) in encoded.trimmed.enumerated() where dropped > 0 {
+            sink.emit(.warning("field \(schema.fields[place].name): \(dropped) older value(s) did not fit one frame and were dropped", at: now))
+        }
+        for holder in holders {
+            sensors[holder.sensor].channels[holder.channel].pending.removeAll()
+            sensors[holder.sensor].channels[holder.channel].lastSent = Int64(framesSent)
+        }
+        for (frame, sequence) in zip(encoded.frames, sequences) { emitFrame(frame, sequence: sequence, at: now) }
     }
 
     private func degrade(_ sensor: ScheduledSensor, _ error: SensorError) {

@@ -25,15 +25,16 @@ struct CodecCommand: ParsableCommand {
     @Option(help: "The board file, when not boards/<node.board>.toml next to the node file or its parent.")
     var board: String?
 
-    // Until the node file has `[uplink] format = "mote"`, `schema` and `frame.resolution`:
+    // Overrides of the node file's `[uplink] format`, `schema` and `frame.resolution`, to try a
+    // format before switching the node to it.
     @Option(help: ArgumentHelp("The frame format: cayennelpp or mote (default: the node file's [uplink] format).", valueName: "format"))
     var format: String?
 
-    @Option(help: "The compact frame's schema id, 0...15 (default 0).")
+    @Option(help: "The compact frame's schema id, 0...15 (default: the node file's [uplink] schema, else 0).")
     var schema: Int?
 
     @Option(name: .customLong("resolution"),
-            help: ArgumentHelp("A compact frame field's resolution, in the channel's unit (default: 10^-decimals). Repeatable.",
+            help: ArgumentHelp("A compact frame field's resolution, in the channel's unit (default: the frame's resolution). Repeatable.",
                                valueName: "channel=step"))
     var resolutions: [String] = []
 
@@ -60,7 +61,8 @@ struct CodecCommand: ParsableCommand {
                 channels.append(FramedChannel(
                     sensor: sensor.id, name: channel.name, unit: channel.unit, decimals: channel.decimals,
                     rangeLow: channel.rangeLow, rangeHigh: channel.rangeHigh, frameID: Int(frame.channel),
-                    type: frame.type.name, scale: frame.scale, resolution: steps[qualified] ?? steps[channel.name]))
+                    type: frame.type?.name ?? "", scale: frame.scale,
+                    resolution: steps[qualified] ?? steps[channel.name] ?? frame.compactResolution(decimals: channel.decimals)))
             }
         }
         for key in steps.keys where !channels.contains(where: { key == $0.name || key == $0.sensor + "." + $0.name }) {
@@ -69,7 +71,7 @@ struct CodecCommand: ParsableCommand {
         let text: String
         do {
             let description = try CodecDescription(node: configuration.name, format: chosen, port: Int(configuration.uplink.port),
-                                                   schema: schema ?? 0, channels: channels)
+                                                   schema: schema ?? configuration.uplink.schema, channels: channels)
             text = try PayloadCodec.javaScript(for: description)
         } catch {
             throw CodecFailure("\(path): \(error)")

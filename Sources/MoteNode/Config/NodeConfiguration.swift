@@ -107,8 +107,47 @@ public struct ChannelConfiguration: Equatable, Sendable {
     }
 }
 
+extension NodeConfiguration {
+    /// What each framed channel is called in decoded frames, by sensor and channel index: the
+    /// channel's name, or `<sensor>_<channel>` where two sensors frame a channel of that name
+    /// (`air_temperature`, `soil_temperature`). The codecs and `motectl decode` use the same names.
+    public func frameFieldNames() -> [[String?]] {
+        var counts: [String: Int] = [:]
+        for sensor in sensors { for channel in sensor.channels where channel.frame != nil { counts[channel.name, default: 0] += 1 } }
+        return sensors.map { sensor in
+            sensor.channels.map { channel in
+                guard channel.frame != nil else { return nil }
+                return counts[channel.name, default: 0] > 1 ? sensor.id + "_" + channel.name : channel.name
+            }
+        }
+    }
+
+    /// The compact frame's schema: the framed channels in frame-id order. Nil when the format is
+    /// another, or the channels do not make a valid schema (the configuration check says why).
+    public func compactSchema() -> CompactSchema? {
+        guard uplink.format == "mote" else { return nil }
+        let names = frameFieldNames()
+        var fields: [CompactSchema.Field] = []
+        for (sensorIndex, sensor) in sensors.enumerated() {
+            for (index, channel) in sensor.channels.enumerated() {
+                guard let frame = channel.frame else { continue }
+                guard let low = channel.rangeLow, let high = channel.rangeHigh,
+                      let field = try? CompactSchema.Field(name: names[sensorIndex][index] ?? channel.name, id: frame.channel,
+                                                           resolution: frame.compactResolution(decimals: channel.decimals), min: low, max: high)
+                else { return nil }
+                fields.append(field)
+            }
+        }
+        fields.sort { $0.id < $1.id }
+        return try? CompactSchema(id: uplink.schema, fields: fields)
+    }
+}
+
 public struct UplinkConfiguration: Equatable, Sendable {
+    /// "cayennelpp" or "mote" (the compact frame, docs/frames/compact.md).
     public var format = "cayennelpp"
+    /// The compact frame's schema id, 0...15, which the decoder tells schemas apart by.
+    public var schema = 0
     /// LoRaWAN FPort, 1-223.
     public var port: UInt8 = 1
     /// A frame (of what was reported since the last one) every interval.
@@ -476,24 +515,35 @@ extension NodeConfiguration {
         defer { table.finish() }
         let id = table.integer("id", in: 0...255, required: true)
         // One-value types only: a channel has one value, and gps, accelerometer, gyrometer and
-        // colour records hold three.
-        var typeName: String?
-        if let text = table.string("type", required: true) {
-            if let type = CayenneLPP.DataType.named(text), !type.isScalar {
-                table.error("type", "a \(text) record holds \(type.fields.count) values; a channel fills a one-value type")
+        // colour records hold three. Which format needs a type is checked with the whole node.
+        var type: CayenneLPP.DataType?
+        var typeRefused = false
+        if let text = table.string("type") {
+            if let named = CayenneLPP.DataType.named(text), !named.isScalar {
+                table.error("type", "a \(text) record holds \(named.fields.count) values; a channel fills a one-value type")
+                typeRefused = true
+            } else if let name = table.choice("type", CayenneLPP.DataType.scalarTypes.map { $0.name }) {
+                type = CayenneLPP.DataType.named(name)
             } else {
-                typeName = table.choice("type", CayenneLPP.DataType.scalarTypes.map { $0.name })
+                typeRefused = true
             }
         }
         let scale = table.number("scale") ?? 1
         if scale == 0 { table.error("scale", "must not be 0 (every value would go on air as 0)") }
-        guard let id, let typeName, let type = CayenneLPP.DataType.named(typeName) else { return nil }
-        return FrameField(channel: UInt8(id), type, scale: scale)
+        var resolution: Double?
+        if let step = table.number("resolution") {
+            if step > 0 { resolution = step } else { table.error("resolution", "must be greater than 0") }
+        }
+        guard let id, !typeRefused else { return nil }  // said once, not again as a missing type
+        return FrameField(channel: UInt8(id), type, scale: scale, resolution: resolution)
     }
 
     private static func readUplink(_ table: TableReader) -> UplinkConfiguration {
         var uplink = UplinkConfiguration()
-        uplink.format = table.choice("format", ["cayennelpp"]) ?? uplink.format
+        uplink.format = table.choice("format", ["cayennelpp", "mote"]) ?? uplink.format
+        if let schema = table.integer("schema", in: 0...15) {
+            if uplink.format == "mote" { uplink.schema = Int(schema) } else { table.error("schema", "only the compact frame (format = \"mote\") has a schema id") }
+        }
         uplink.port = table.integer("port", in: 1...223).map { UInt8($0) } ?? uplink.port
         uplink.interval = table.duration("interval", in: TimeSpan.seconds(1)...TimeSpan.seconds(7 * 86_400)) ?? uplink.interval
         let regions = PayloadLimit.Link.allCases.map { $0.rawValue }
@@ -527,10 +577,14 @@ extension NodeConfiguration {
         return uplink
     }
 
-    /// Frame ids are unique per node, and each field's value must fit one frame.
+    /// Frame ids are unique per node, each field has what its format needs, and each field's
+    /// value must fit one frame.
     private static func checkFrameFields(_ configuration: NodeConfiguration, _ root: TableReader) {
         var seen: [UInt8: String] = [:]
-        for sensor in configuration.sensors {
+        let compact = configuration.uplink.format == "mote"
+        let names = configuration.frameFieldNames()
+        var fields: [(id: UInt8, field: CompactSchema.Field)] = []
+        for (sensorIndex, sensor) in configuration.sensors.enumerated() {
             for (index, channel) in sensor.channels.enumerated() {
                 guard let field = channel.frame else { continue }
                 let name = sensor.id + "." + channel.name
@@ -539,10 +593,45 @@ extension NodeConfiguration {
                     root.diagnostics.error(channel.framePosition, key + ".id", "frame id \(field.channel) is already used by \(other)")
                 }
                 seen[field.channel] = name
-                if field.type.recordSize > configuration.uplink.maximumPayload {
-                    root.diagnostics.error(channel.framePosition, key + ".type",
-                                           "a \(field.type.name) record is \(field.type.recordSize) bytes, more than the link's \(configuration.uplink.maximumPayload)")
+                if !compact {
+                    guard let type = field.type else {
+                        root.diagnostics.error(channel.framePosition, key + ".type", "required: the CayenneLPP record type of the channel")
+                        continue
+                    }
+                    if type.recordSize > configuration.uplink.maximumPayload {
+                        root.diagnostics.error(channel.framePosition, key + ".type",
+                                               "a \(type.name) record is \(type.recordSize) bytes, more than the link's \(configuration.uplink.maximumPayload)")
+                    }
+                    continue
                 }
+                guard let low = channel.rangeLow, let high = channel.rangeHigh else {
+                    root.diagnostics.error(channel.framePosition, key, "the compact frame needs the channel's range = [low, high] (its field's scale)")
+                    continue
+                }
+                do {
+                    let schemaField = try CompactSchema.Field(name: names[sensorIndex][index] ?? channel.name, id: field.channel,
+                                                              resolution: field.compactResolution(decimals: channel.decimals), min: low, max: high)
+                    fields.append((field.channel, schemaField))
+                } catch {
+                    root.diagnostics.error(channel.framePosition, key + ".resolution", error.description)
+                }
+            }
+        }
+        guard compact, !fields.isEmpty else { return }
+        fields.sort { $0.id < $1.id }
+        let schema: CompactSchema
+        do {
+            schema = try CompactSchema(id: configuration.uplink.schema, fields: fields.map { $0.field })
+        } catch {
+            root.diagnostics.error(root.table["uplink"]?.node.position ?? root.position, "uplink.format", error.description)
+            return
+        }
+        // One value of each field alone must fit an empty frame: header, presence bits, count, code.
+        for field in schema.fields {
+            let bytes = 1 + (schema.fields.count + 3 + field.bits + 7) / 8
+            if bytes > configuration.uplink.maximumPayload {
+                root.diagnostics.error(root.table["uplink"]?.node.position ?? root.position, "uplink.max_payload",
+                                       "field \(field.name) needs a \(bytes)-byte compact frame, more than the link's \(configuration.uplink.maximumPayload)")
             }
         }
     }

@@ -48,11 +48,17 @@ extension NodeConfiguration {
                 }
                 out += "filters = [" + channel.filters.map(filterText).joined(separator: ", ") + "]\n"
                 if let frame = channel.frame {
-                    out += "frame = { id = \(frame.channel), type = \(quoted(frame.type.name)), scale = \(number(frame.scale)) }\n"
+                    var keys = ["id = \(frame.channel)"]
+                    if let type = frame.type { keys.append("type = \(quoted(type.name))") }
+                    keys.append("scale = \(number(frame.scale))")
+                    if uplink.format == "mote" { keys.append("resolution = \(number(frame.compactResolution(decimals: channel.decimals)))") }
+                    out += "frame = { " + keys.joined(separator: ", ") + " }\n"
                 }
             }
         }
-        out += "\n[uplink]\nformat = \(quoted(uplink.format))\nport = \(uplink.port)\ninterval = \(quoted(DurationText.format(uplink.interval)))\n"
+        out += "\n[uplink]\nformat = \(quoted(uplink.format))\n"
+        if uplink.format == "mote" { out += "schema = \(uplink.schema)\n" }
+        out += "port = \(uplink.port)\ninterval = \(quoted(DurationText.format(uplink.interval)))\n"
         out += "region = \(quoted(uplink.link.rawValue))\ndata_rate = \(uplink.dataRate)\n"
         if uplink.link == .as923 { out += "dwell_time = \(uplink.dwellTime)\n" }
         out += "max_payload = \(uplink.maximumPayload)\ntransport = \(quoted(uplink.transport))\n"

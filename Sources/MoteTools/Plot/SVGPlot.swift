@@ -22,7 +22,7 @@ public struct SVGPlot {
     public func render(_ run: RunLog, channels: [ChannelSeries]) -> String {
         let w = Double(width)
         let height = Self.headerHeight + Double(channels.count) * (Self.panelTitle + Self.panelHeight + Self.panelGap) + Self.footer
-        var t0 = run.firstT ?? 0
+        let t0 = run.firstT ?? 0
         var t1 = run.lastT ?? 0
         if !(t1 > t0) { t1 = t0 + 1000 }
         let x0 = Self.left, x1 = w - Self.right
