@@ -283,14 +283,14 @@ bus = "i2c-1"
 
   [[sensor.channel]]
   name = "humidity"
-  decimals = 3                   # the compact resolution defaults to 0.001
+  decimals = 3
   range = [0.0, 100.0]
-  frame = { id = 2, type = "humidity" }
+  frame = { id = 2, type = "humidity", resolution = 0.001 }
 
   [[sensor.channel]]
   name = "temperature"
   range = [-40.0, 85.0]
-  frame = { id = 1, type = "temperature" }
+  frame = { id = 1, type = "temperature", resolution = 0.01 }
 
 [[sensor]]
 id = "baro"
@@ -301,12 +301,12 @@ address = 0x76
   [[sensor.channel]]
   name = "pressure"
   range = [30000.0, 110000.0]
-  frame = { id = 9, type = "barometer", scale = 0.01 }
+  frame = { id = 9, type = "barometer", scale = 0.01, resolution = 0.01 }
 
   [[sensor.channel]]
   name = "temperature"
   range = [-40.0, 85.0]
-  frame = { id = 4, type = "temperature" }
+  frame = { id = 4, type = "temperature", resolution = 0.01 }
 
 [[sensor]]
 id = "wind"
@@ -318,7 +318,7 @@ address = 0x48
   name = "wind_vane_v"
   input = "ain0"
   range = [0.0, 4.096]
-  frame = { id = 3, type = "analog_input" }
+  frame = { id = 3, type = "analog_input", resolution = 0.0001 }
 
 [uplink]
 port = 7
@@ -357,7 +357,7 @@ def compact_frames():
             ("a delta above the all-ones code", encode_codes(1, spec, {"humidity": [255, 256]})),
         ])
 
-    # A wider schema with default resolutions (10^-decimals), two channels named temperature, and
+    # A wider schema with resolutions from the node file's frame tables, two channels named temperature, and
     # fields in frame-id order: air_temperature 1, humidity 2, wind_vane_v 3, baro_temperature 4, pressure 9.
     node = os.path.join(WORK, "compact.toml")
     with open(node, "w") as f:
@@ -446,7 +446,13 @@ def cayenne_errors():
 
 
 def refusals():
-    done = run([os.path.join(BIN, "motectl"), "codec", "examples/weather-station.toml", "--format", "mote"])
+    # The weather station without the pressure channel's range.
+    node = os.path.join(WORK, "no-range.toml")
+    with open(os.path.join(ROOT, "examples", "weather-station.toml")) as f:
+        text = f.read()
+    with open(node, "w") as f:
+        f.write(text.replace("range = [30000.0, 110000.0]", "", 1))
+    done = run([os.path.join(BIN, "motectl"), "codec", node, "--format", "mote", "--board", "boards/raspberry-pi-4b.toml"])
     checks.check("motectl codec --format mote refuses a channel without a range",
                  done.returncode == 1 and "pressure: the compact frame needs the channel's range = [low, high]" in done.stderr,
                  done.stderr.strip())
