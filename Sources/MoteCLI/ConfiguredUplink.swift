@@ -110,6 +110,7 @@ final class UplinkPump<C: Clock> {
             self.console.emit(.warning("uplink queue \(storage.name): held \(recovery.frames) frames, more than queue_limit \(queue.limit); "
                                   + "dropped the \(recovery.droppedOverLimit) oldest (\(queue.dropped) dropped in all)", at: now))
         }
+        Console.flush()
     }
 
     func accept(_ frame: Frame, at: Instant) {
