@@ -62,6 +62,21 @@ int32_t mote_files_exists(const char *path) {
     return access(path, F_OK) == 0 ? 0 : -errno;
 }
 
+// fsync of the directory holding `path` (the directory part, "." without one).
+static int32_t sync_parent(const char *path) {
+    char directory[4096];
+    size_t length = strlen(path);
+    if (length >= sizeof directory) return -ENAMETOOLONG;
+    memcpy(directory, path, length + 1);
+    char *slash = strrchr(directory, '/');
+    if (slash == directory) slash[1] = 0; else if (slash != NULL) *slash = 0; else strcpy(directory, ".");
+    int dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return -errno;
+    int32_t rc = fsync(dfd) == 0 ? 0 : -errno;
+    close(dfd);
+    return rc;
+}
+
 int32_t mote_files_write_atomic(const char *path, const uint8_t *bytes, size_t size) {
     char temporary[4096];
     size_t length = strlen(path);
@@ -81,15 +96,7 @@ int32_t mote_files_write_atomic(const char *path, const uint8_t *bytes, size_t s
     if (close(fd) != 0) { int e = errno; unlink(temporary); return -e; }
     if (rename(temporary, path) != 0) { int e = errno; unlink(temporary); return -e; }
     // The rename is durable only once the directory is.
-    char directory[4096];
-    memcpy(directory, path, length + 1);
-    char *slash = strrchr(directory, '/');
-    if (slash == directory) slash[1] = 0; else if (slash != NULL) *slash = 0; else strcpy(directory, ".");
-    int dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return -errno;
-    int rc = fsync(dfd) == 0 ? 0 : -errno;
-    close(dfd);
-    return rc;
+    return sync_parent(path);
 }
 
 int32_t mote_files_make_directories(const char *path) {
@@ -101,8 +108,56 @@ int32_t mote_files_make_directories(const char *path) {
         if (buffer[i] != '/' && buffer[i] != 0) continue;
         char saved = buffer[i];
         buffer[i] = 0;
-        if (mkdir(buffer, 0750) != 0 && errno != EEXIST) return -errno;
+        if (mkdir(buffer, 0750) == 0) {
+            // A new directory's name is durable only once its parent is: without this a power
+            // cut can take the state directory, and the frame counter in it, away again.
+            int32_t rc = sync_parent(buffer);
+            if (rc != 0) return rc;
+        } else if (errno != EEXIST) {
+            return -errno;
+        }
         buffer[i] = saved;
     }
     return 0;
+}
+
+int32_t mote_files_append(const char *path, const uint8_t *bytes, size_t size) {
+    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = write(fd, bytes + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) { int e = errno; close(fd); return -e; }
+        done += (size_t)n;
+    }
+    if (fsync(fd) != 0) { int e = errno; close(fd); return -e; }
+    return close(fd) == 0 ? 0 : -errno;
+}
+
+int32_t mote_files_truncate(const char *path, int64_t length) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    if (ftruncate(fd, (off_t)length) != 0 || fsync(fd) != 0) { int e = errno; close(fd); return -e; }
+    return close(fd) == 0 ? 0 : -errno;
+}
+
+int64_t mote_files_size(const char *path) {
+    struct stat status;
+    if (stat(path, &status) != 0) return -errno;
+    return (int64_t)status.st_size;
+}
+
+int64_t mote_files_read_bytes(const char *path, uint8_t *buffer, size_t size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    size_t used = 0;
+    while (used < size) {
+        ssize_t n = read(fd, buffer + used, size - used);
+        if (n < 0) { if (errno == EINTR) continue; int error = errno; close(fd); return -error; }
+        if (n == 0) break;
+        used += (size_t)n;
+    }
+    close(fd);
+    return (int64_t)used;
 }

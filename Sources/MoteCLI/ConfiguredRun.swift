@@ -72,7 +72,7 @@ public enum ConfiguredRun {
     }
 
     /// The node the file describes, on `buses`; nil (and said why) when one cannot be opened.
-    private static func build<B: Buses>(_ configuration: NodeConfiguration, buses: B, sink: ConsoleSink, file: String) -> Node<B.C, ConsoleSink>? {
+    private static func build<B: Buses, Sink: EventSink>(_ configuration: NodeConfiguration, buses: B, sink: Sink, file: String) -> Node<B.C, Sink>? {
         let node = Node(clock: buses.clock, sink: sink, settings: ConfiguredNode.settings(configuration))
         do {
             try ConfiguredNode.addSensors(configuration, buses: buses, to: node)
@@ -87,9 +87,12 @@ public enum ConfiguredRun {
     private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = VirtualClock()
         let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
-        guard let node = build(configuration, buses: buses, sink: sink, file: options.config ?? "") else { return 1 }
         let state = options.stateDirectory.map { NodeState(directory: $0, node: configuration.name) }
+        guard let pump = UplinkPump(configuration, state: state, clock: clock, console: sink),
+              let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         if let state, !state.attach(to: node) { return 1 }
+        node.sleeper = pump.serviced(node.sleeper)
+        pump.service()  // what the queue holds from before goes first
         // A virtual clock never waits, so every run has an end: the duration asked for, or the
         // time N uplink intervals take (a node with nothing framed would otherwise spin forever).
         let settings = node.settings
@@ -97,6 +100,7 @@ public enum ConfiguredRun {
         let end = options.simDuration.map { Instant.zero + $0 }
             ?? Instant.zero + settings.firstUplink + settings.uplinkInterval * Int64((frames ?? 1) - 1) + TimeSpan(nanoseconds: 1)
         node.run(frames: frames, until: end)
+        pump.service()
         state?.close(node)
         return 0
     }
@@ -106,22 +110,27 @@ public enum ConfiguredRun {
     private static func runSimulatedRealtime(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock()
         let buses = SimulatedBuses(clock: clock, span: TimeSpan.seconds(86_400))
-        guard let node = build(configuration, buses: buses, sink: sink, file: options.config ?? "") else { return 1 }
-        return supervise(node, clock: clock, configuration: configuration, options: options)
+        let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
+        guard let pump = UplinkPump(configuration, state: state, clock: clock, console: sink),
+              let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
+        return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
 
     private static func runOnBoard(_ configuration: NodeConfiguration, board: BoardConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock(fromBoot: true)  // the timeline of GPIO edge timestamps
         let buses = LinuxBuses(clock: clock, board: board)
-        guard let node = build(configuration, buses: buses, sink: sink, file: options.config ?? "") else { return 1 }
-        return supervise(node, clock: clock, configuration: configuration, options: options)
+        let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
+        guard let pump = UplinkPump(configuration, state: state, clock: clock, console: sink),
+              let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
+        return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
 
     /// Runs `node` on the real clock: READY once it is built, watchdog pings at half the
-    /// interval systemd asked for, and on SIGTERM or SIGINT the pending values are sent and the
-    /// state saved before the exit.
-    static func supervise<C: Clock, Sink: EventSink>(_ node: Node<C, Sink>, clock: C, configuration: NodeConfiguration, options: Options) -> Int32 {
-        let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
+    /// interval systemd asked for, and on SIGTERM or SIGINT the pending values are queued (and
+    /// sent if the link takes them) and the state saved before the exit. The queue is durable
+    /// at every instant, so a kill loses nothing accepted either.
+    static func supervise<C: Clock, Sink: EventSink>(_ node: Node<C, Sink>, pump: UplinkPump<C>, state: NodeState, clock: C,
+                                                     configuration: NodeConfiguration, options: Options) -> Int32 {
         guard state.attach(to: node) else { return 1 }
         let signals: TerminationSignals
         do {
@@ -154,8 +163,11 @@ public enum ConfiguredRun {
                 if !readable.isEmpty || clock.now() >= deadline { return .woke(ready: readable) }
             }
         }
+        node.sleeper = pump.serviced(node.sleeper)
+        pump.service()  // what the queue holds from before goes first
         _ = notifier?.ready(status: "\(configuration.name): \(configuration.sensors.count) sensors")
         node.run(frames: options.frames)
+        pump.service()
         state.close(node)
         Console.flush()
         return 0
@@ -173,6 +185,8 @@ struct NodeState {
     let directory: String
     let node: String
     var path: String { directory + "/" + node + ".state.toml" }
+    /// The uplink queue's log (docs/uplink-queue.md).
+    var queuePath: String { directory + "/" + node + ".queue" }
 
     /// The first number that may be used, or why the file cannot be trusted. No file: 0.
     func load() -> Result<UInt32, SetupError> {

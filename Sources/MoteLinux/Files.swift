@@ -40,6 +40,41 @@ public enum Files {
         return rc == 0 ? nil : Errno(-rc)
     }
 
+    /// Replaces the file with `bytes`, atomically and durably, as `writeAtomically` does.
+    public static func writeAtomically(_ path: String, bytes: [UInt8]) -> Errno? {
+        let directory = directory(of: path)
+        if directory != "." && directory != "/" {
+            let made = directory.withCString { mote_files_make_directories($0) }
+            if made != 0 { return Errno(-made) }
+        }
+        let rc = path.withCString { p in bytes.withUnsafeBufferPointer { mote_files_write_atomic(p, $0.baseAddress, $0.count) } }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// The whole file, binary; or the errno when it cannot be read.
+    public static func readBytes(_ path: String) -> (bytes: [UInt8]?, errno: Errno?) {
+        let size = path.withCString { mote_files_size($0) }
+        guard size >= 0 else { return (nil, Errno(Int32(-size))) }
+        // One byte more than the size: a file that grew meanwhile is read again, never cut.
+        var buffer = [UInt8](repeating: 0, count: Int(size) + 1)
+        let count = path.withCString { p in buffer.withUnsafeMutableBufferPointer { mote_files_read_bytes(p, $0.baseAddress, $0.count) } }
+        guard count >= 0 else { return (nil, Errno(Int32(-count))) }
+        if Int(count) > Int(size) { return readBytes(path) }
+        return (Array(buffer[0..<Int(count)]), nil)
+    }
+
+    /// Appends `bytes` to the existing file and fsyncs it (never creates the file).
+    public static func append(_ path: String, _ bytes: [UInt8]) -> Errno? {
+        let rc = path.withCString { p in bytes.withUnsafeBufferPointer { mote_files_append(p, $0.baseAddress, $0.count) } }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// Cuts the file to `length` bytes and fsyncs it.
+    public static func truncate(_ path: String, to length: Int) -> Errno? {
+        let rc = path.withCString { mote_files_truncate($0, Int64(length)) }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
     /// The directory part of a path: "/etc/mote" of "/etc/mote/node.toml", "." of "node.toml".
     public static func directory(of path: String) -> String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }

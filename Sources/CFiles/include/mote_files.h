@@ -1,6 +1,7 @@
 // CFiles: directory listings and small text-file reads, for what Linux says through /dev,
-// /sys and /proc (which adapters, chips and ports exist; the board's device-tree model).
-// Exists because the Embedded build has no libc module; it stays with those lookups.
+// /sys and /proc (which adapters, chips and ports exist; the board's device-tree model), and
+// the durable writes of the node's state and uplink queue (append, truncate, replace; each
+// fsync'd). Exists because the Embedded build has no libc module; it stays with those lookups.
 #ifndef MOTE_FILES_H
 #define MOTE_FILES_H
 
@@ -22,7 +23,17 @@ int32_t mote_files_read(const char *path, char *buffer, size_t size);
 // new one, never a torn one: written to `path`.tmp, fsync'd, renamed over, directory fsync'd.
 // Returns 0 or -errno.
 int32_t mote_files_write_atomic(const char *path, const uint8_t *bytes, size_t size);
-// Creates `path` and its parents (mode 0750) where missing. Returns 0 or -errno.
+// Appends `size` bytes to the existing file `path` (never creates it) and fsyncs it before
+// returning. Returns 0 or -errno.
+int32_t mote_files_append(const char *path, const uint8_t *bytes, size_t size);
+// Cuts the file to `length` bytes and fsyncs it. Returns 0 or -errno.
+int32_t mote_files_truncate(const char *path, int64_t length);
+// The file's size in bytes, or -errno.
+int64_t mote_files_size(const char *path);
+// Up to `size` bytes of the file from its start, binary. Returns the bytes read or -errno.
+int64_t mote_files_read_bytes(const char *path, uint8_t *buffer, size_t size);
+// Creates `path` and its parents (mode 0750) where missing, each new one made durable in its
+// parent (fsync). Returns 0 or -errno.
 int32_t mote_files_make_directories(const char *path);
 // 0 when `path` exists, else -errno.
 int32_t mote_files_exists(const char *path);

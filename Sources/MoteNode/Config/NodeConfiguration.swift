@@ -158,8 +158,11 @@ public struct UplinkConfiguration: Equatable, Sendable {
     public var dwellTime = false
     /// The link's payload limit in bytes, from the region table unless given.
     public var maximumPayload = 11
-    /// "stdout": frames printed with the other events (JSON lines with --jsonl).
+    /// "stdout": frames printed with the other events (JSON lines with --jsonl); "file": JSON
+    /// lines appended to `file`, each fsync'd.
     public var transport = "stdout"
+    /// The file of the "file" transport (relative paths from the working directory).
+    public var file: String?
     /// Send a frame right after a wake-on-edge sensor reported, without waiting for the interval.
     public var sendOnEvent = false
 
@@ -570,8 +573,15 @@ extension NodeConfiguration {
                 uplink.maximumPayload = Int(maximum)
             }
         }
-        // More transports (file, UDP, LoRaWAN AT modems) come with the uplink work.
-        uplink.transport = table.choice("transport", ["stdout"]) ?? uplink.transport
+        // More transports (UDP, LoRaWAN AT modems) come with the uplink work.
+        let transport = table.choice("transport", ["stdout", "file"])
+        uplink.transport = transport ?? uplink.transport
+        uplink.file = table.string("file")
+        if uplink.transport == "file", uplink.file == nil {
+            table.error("transport", "the file transport needs file = \"path\"")
+        } else if transport == "stdout" || !table.has("transport"), uplink.file != nil {
+            table.error("file", "only with transport = \"file\"")
+        }
         uplink.sendOnEvent = table.boolean("send_on_event") ?? false
         table.finish()
         return uplink
