@@ -31,6 +31,7 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
     /// A downlink that came while no send was waiting for it; handed out with the next outcome.
     private var pendingDownlink: Downlink?
     private var sendFailures = 0
+    private var lastCause: Stop.Cause?
     private var connectFailures = 0
     /// The command whose replies are being read, for echo detection and reasons.
     private var current = ""
@@ -96,6 +97,7 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
             drainUnsolicited()
             let result = try transmit(frame, confirmed: confirmed)
             sendFailures = 0
+            lastCause = nil
             let downlink = result.downlink ?? pendingDownlink
             pendingDownlink = nil
             return .sent(acknowledged: confirmed ? result.acknowledged : nil, downlink: downlink)
@@ -107,6 +109,9 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
             case .rejected(let reason):
                 return .rejected(reason: reason)
             case .retry(let cause, let reason):
+                // Consecutive refusals of one kind back off; another kind starts over.
+                if cause != lastCause { sendFailures = 0 }
+                lastCause = cause
                 sendFailures += 1
                 let after: TimeSpan
                 switch cause {
@@ -129,7 +134,7 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
             let line = try nextLine(within: spec.timing.command, waiting: "no reply to \(current) within \(Self.text(spec.timing.command))")
             if !command.expect.isEmpty && line.hasPrefix(command.expect) { return }
             switch classify(line) {
-            case .blank, .echo, .informational: continue
+            case .blank, .echo, .informational, .transmitted, .acknowledged, .notAcknowledged, .joined, .joinFailed: continue
             case .accepted where command.expect.isEmpty: return
             case .failure(let failure): throw stop(failure, line)
             case .downlink(let downlink): pendingDownlink = downlink
@@ -141,7 +146,8 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
     private mutating func join() throws(Stop) {
         let command = spec.joinCommand(retries: joinRetries, interval: joinInterval)
         try write(command)
-        try awaitAccepted()
+        // The E5 answers a join when joined with "+JOIN: Joined already" alone.
+        if try awaitAccepted() == .joined { return }
         // RUI3 repeats the attempt by itself, reporting each failure; the others try once.
         let attempts = dialect == .rak3172 ? joinRetries + 1 : 1
         let perAttempt = spec.timing.join + (dialect == .rak3172 ? .seconds(Int64(joinInterval)) : .zero)
@@ -235,13 +241,18 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
         return (acknowledged, downlink)
     }
 
-    /// Reads past echo and blank lines to the command's first reply, which must accept it.
-    private mutating func awaitAccepted() throws(Stop) {
+    /// Reads past echo, blank and stale event lines to the command's first reply, which must
+    /// accept it (or, to a join, say it is joined already).
+    @discardableResult
+    private mutating func awaitAccepted() throws(Stop) -> Reply {
         while true {
             let line = try nextLine(within: spec.timing.command, waiting: "no reply to \(current) within \(Self.text(spec.timing.command))")
-            switch classify(line) {
-            case .accepted: return
-            case .blank, .echo, .informational: continue
+            let reply = classify(line)
+            switch reply {
+            case .accepted: return reply
+            case .joined where dialect == .loraE5: return reply
+            // Events of a transaction that ended after its wait (RUI3's +EVT lines come unasked).
+            case .blank, .echo, .informational, .transmitted, .acknowledged, .notAcknowledged, .joined, .joinFailed: continue
             case .failure(let failure): throw stop(failure, line)
             case .downlink(let downlink): pendingDownlink = downlink
             default: throw unexpected(line)
@@ -250,11 +261,19 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
     }
 
     /// Takes what came while nobody asked: a late downlink is kept, the rest is dropped.
+    /// Garbled lines are skipped; a line noise stream ends the drain after 64 lines.
     private mutating func drainUnsolicited() {
         current = ""
-        while let line = try? nextLine(within: .zero, waiting: "") {
+        lastCommand = ""
+        for _ in 0..<64 {
+            let line: String
+            do {
+                line = try nextLine(within: .zero, waiting: "")
+            } catch {
+                if error.reason.isEmpty { return }  // nothing (more) waiting
+                continue
+            }
             if case .downlink(let downlink) = classify(line) { pendingDownlink = downlink }
-            if case .failure(.notJoined) = classify(line) { joined = false }
         }
     }
 
@@ -287,6 +306,10 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
             case .bus(let busError):
                 throw .retry(.noReply, "serial port: \(busError)")
             }
+        }
+        // The reader returns a line that ended within the chunk that crossed its limit.
+        if bytes.count > Self.maximumLineLength {
+            throw .retry(.noReply, "reply to \(current) longer than \(Self.maximumLineLength) bytes (\(bytes.count))")
         }
         for byte in bytes where byte < 0x20 || byte > 0x7E {
             throw .retry(.noReply, "garbled reply '\(Self.shown(bytes))' to \(current)")
@@ -321,15 +344,16 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
 
     // MARK: Text helpers
 
-    /// "AT+SEND" for "AT+SEND=2:0167FFD7", "mac tx" for "mac tx uncnf 2 0167FFD7".
+    /// "AT+SEND" for "AT+SEND=2:0167FFD7", "mac tx" for "mac tx uncnf 2 0167FFD7", "sys get ver".
     static func commandName(_ command: String) -> String {
         var name: [UInt8] = []
         var spaces = 0
+        let isMac = command.hasPrefix("mac ")
         for byte in command.utf8 {
             if byte == UInt8(ascii: "=") { break }
             if byte == UInt8(ascii: " ") {
                 spaces += 1
-                if spaces == 2 { break }
+                if isMac && spaces == 2 { break }
             }
             name.append(byte)
         }
