@@ -98,8 +98,13 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
             let result = try transmit(frame, confirmed: confirmed)
             sendFailures = 0
             lastCause = nil
-            let downlink = result.downlink ?? pendingDownlink
-            pendingDownlink = nil
+            // One downlink per outcome: a late one from before waits for the next send if this
+            // send brought its own.
+            var downlink = result.downlink
+            if downlink == nil {
+                downlink = pendingDownlink
+                pendingDownlink = nil
+            }
             return .sent(acknowledged: confirmed ? result.acknowledged : nil, downlink: downlink)
         } catch {
             switch error {
@@ -284,7 +289,7 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
         do {
             try reader.port.write(Array(command.utf8) + [0x0D, 0x0A])
         } catch {
-            throw .retry(.noReply, "cannot write \(current): \(error)")
+            throw .retry(.noReply, "cannot write \(current): \(error.description)")
         }
         lastCommand = command
     }
@@ -304,7 +309,7 @@ public struct ATModem<Port: SerialPort, C: Clock>: UplinkTransport {
             case .tooLong(let length):
                 throw .retry(.noReply, "reply to \(current) longer than \(Self.maximumLineLength) bytes (\(length) without an end)")
             case .bus(let busError):
-                throw .retry(.noReply, "serial port: \(busError)")
+                throw .retry(.noReply, "serial port: \(busError.description)")
             }
         }
         // The reader returns a line that ended within the chunk that crossed its limit.
