@@ -216,10 +216,19 @@ public enum SenML {
     public static let version: UInt64 = 10
     public static let versionWithSecondaryUnits: UInt64 = 26
 
-    /// The records as a CBOR pack. Fields go in the order bn bt bu bv bs bver n u t ut v|vs|vb|vd s,
-    /// which is the order of the RFC 8428 section 6 example. Numbers use numeric reduction
-    /// (integral values as integers, others as the shortest exact float).
-    public static func encode(_ records: [SenMLRecord]) throws(SenMLError) -> [UInt8] {
+    /// The order of the fields in a record's map.
+    public enum KeyOrder: Equatable, Sendable {
+        /// RFC 8949 section 4.2.1 (core deterministic encoding): keys sorted by their encoded
+        /// bytes, so n u v vs vb s t ut vd, then bver bn bt bu bv bs. Any deterministic encoder
+        /// (cbor2 with canonical=True, say) writes the same pack byte for byte.
+        case deterministic
+        /// bn bt bu bv bs bver n u t ut v|vs|vb|vd s: the order of the RFC 8428 examples.
+        case fieldOrder
+    }
+
+    /// The records as a CBOR pack. Numbers use numeric reduction (integral values as integers,
+    /// others as the shortest float that is exact), floats preferred serialization.
+    public static func encode(_ records: [SenMLRecord], keyOrder: KeyOrder = .deterministic) throws(SenMLError) -> [UInt8] {
         var writer = CBORWriter()
         writer.arrayHeader(records.count)
         for (index, record) in records.enumerated() {
@@ -247,6 +256,10 @@ public enum SenML {
             case nil: break
             }
             try number(SenMLLabel.sum, record.sum)
+            if keyOrder == .deterministic {
+                // 0...8 encode as 0x00...0x08, -1...-6 as 0x20...0x25.
+                fields.sort { (a, b) in (a.0 >= 0 ? a.0 : 32 - 1 - a.0) < (b.0 >= 0 ? b.0 : 32 - 1 - b.0) }
+            }
             writer.mapHeader(fields.count)
             for (label, value) in fields {
                 writer.integer(label)
