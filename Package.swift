@@ -45,11 +45,12 @@ let package = Package(
         .target(name: "CConsole"),
         .target(name: "CNotify"),
         .target(name: "CSignal"),
+        .target(name: "CSocket"),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.
@@ -69,7 +70,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "MoteHALTests", dependencies: ["MoteHAL", "MoteSimulation"]),
-        .testTarget(name: "MoteLinuxTests", dependencies: ["MoteLinux", "MoteHAL"]),
+        .testTarget(name: "MoteLinuxTests", dependencies: ["MoteLinux", "MoteHAL", "MoteNode"]),
         .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL"]),
