@@ -45,12 +45,13 @@ let package = Package(
         .target(name: "CConsole"),
         .target(name: "CNotify"),
         .target(name: "CSignal"),
+        .target(name: "CSocket"),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
         // (MoteNode for the uplink's file queue and transports.)
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.
