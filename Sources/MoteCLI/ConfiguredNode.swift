@@ -20,6 +20,7 @@ protocol Buses {
     associatedtype PMSPort: SerialPort
     associatedtype GPSPort: SerialPort
     associatedtype ModbusPort: SerialPort
+    associatedtype ModemPort: SerialPort
     var clock: C { get }
     func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> I2C
     func input(_ sensor: SensorConfiguration) throws(SetupError) -> Pin
@@ -28,6 +29,8 @@ protocol Buses {
     func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMSPort
     func gps(_ sensor: SensorConfiguration) throws(SetupError) -> GPSPort
     func modbus(_ sensor: SensorConfiguration) throws(SetupError) -> ModbusPort
+    /// The LoRaWAN AT modem of `[uplink] transport`, on `modem_port`.
+    func modem(_ uplink: UplinkConfiguration, dialect: ATModemDialect) throws(SetupError) -> ModemPort
 }
 
 enum ConfiguredNode {
@@ -173,6 +176,11 @@ final class SimulatedBuses<C: Clock>: Buses {
 
     func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMS5003Model { PMS5003Model(clock: clock) }
 
+    /// A modem of the dialect, joined at its first try, acknowledging confirmed frames.
+    func modem(_ uplink: UplinkConfiguration, dialect: ATModemDialect) throws(SetupError) -> LoRaModemModel {
+        LoRaModemModel(dialect: LoRaModemModel.Dialect(rawValue: dialect.rawValue) ?? .rak3172, clock: clock, name: uplink.modemPort)
+    }
+
     func gps(_ sensor: SensorConfiguration) throws(SetupError) -> NMEAGPSModel { NMEAGPSModel(clock: clock) }
 
     /// A meter whose registers hold plausible values for the channel names it is asked for.
@@ -294,4 +302,15 @@ final class LinuxBuses: Buses {
     func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxSerialPort { try serial(sensor, sensor.serial) }
     func gps(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxSerialPort { try serial(sensor, sensor.serial) }
     func modbus(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxSerialPort { try serial(sensor, sensor.serial) }
+
+    func modem(_ uplink: UplinkConfiguration, dialect: ATModemDialect) throws(SetupError) -> LinuxSerialPort {
+        guard let path = board.serialPath(uplink.modemPort ?? "") else { throw SetupError(message: "no serial port \(uplink.modemPort ?? "")") }
+        var line = ATModem<LinuxSerialPort, MonotonicClock>.defaultConfiguration(dialect)
+        if let baud = uplink.modemBaud { line.baud = baud }
+        do {
+            return try LinuxSerialPort(path: path, configuration: line)
+        } catch {
+            throw SetupError(message: "modem: " + error.description)
+        }
+    }
 }

@@ -88,7 +88,7 @@ public enum ConfiguredRun {
         let clock = VirtualClock()
         let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
         let state = options.stateDirectory.map { NodeState(directory: $0, node: configuration.name) }
-        guard let pump = UplinkPump(configuration, state: state, clock: clock, console: sink),
+        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         if let state, !state.attach(to: node) { return 1 }
         node.sleeper = pump.serviced(node.sleeper)
@@ -111,7 +111,7 @@ public enum ConfiguredRun {
         let clock = MonotonicClock()
         let buses = SimulatedBuses(clock: clock, span: TimeSpan.seconds(86_400))
         let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
-        guard let pump = UplinkPump(configuration, state: state, clock: clock, console: sink),
+        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
@@ -120,7 +120,7 @@ public enum ConfiguredRun {
         let clock = MonotonicClock(fromBoot: true)  // the timeline of GPIO edge timestamps
         let buses = LinuxBuses(clock: clock, board: board)
         let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
-        guard let pump = UplinkPump(configuration, state: state, clock: clock, console: sink),
+        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
@@ -129,7 +129,7 @@ public enum ConfiguredRun {
     /// interval systemd asked for, and on SIGTERM or SIGINT the pending values are queued (and
     /// sent if the link takes them) and the state saved before the exit. The queue is durable
     /// at every instant, so a kill loses nothing accepted either.
-    static func supervise<C: Clock, Sink: EventSink>(_ node: Node<C, Sink>, pump: UplinkPump<C>, state: NodeState, clock: C,
+    static func supervise<C: Clock, Sink: EventSink, ModemPort: SerialPort>(_ node: Node<C, Sink>, pump: UplinkPump<C, ModemPort>, state: NodeState, clock: C,
                                                      configuration: NodeConfiguration, options: Options) -> Int32 {
         guard state.attach(to: node) else { return 1 }
         let signals: TerminationSignals

@@ -35,14 +35,18 @@ enum ConfiguredQueueStorage: QueueStorage {
 }
 
 /// The transport `[uplink] transport` names.
-enum ConfiguredTransport<C: Clock>: UplinkTransport {
+enum ConfiguredTransport<C: Clock, ModemPort: SerialPort>: UplinkTransport {
     case stdout(StdoutTransport<C>)
     case file(FileTransport<C>)
+    case udp(UDPTransport)
+    case modem(ATModem<ModemPort, C>)
 
     var name: String {
         switch self {
         case .stdout(let transport): return transport.name
         case .file(let transport): return transport.name
+        case .udp(let transport): return transport.name
+        case .modem(let transport): return transport.name
         }
     }
 
@@ -53,6 +57,12 @@ enum ConfiguredTransport<C: Clock>: UplinkTransport {
             return transport.connect()
         case .file(var transport):
             defer { self = .file(transport) }
+            return transport.connect()
+        case .udp(var transport):
+            defer { self = .udp(transport) }
+            return transport.connect()
+        case .modem(var transport):
+            defer { self = .modem(transport) }
             return transport.connect()
         }
     }
@@ -65,22 +75,51 @@ enum ConfiguredTransport<C: Clock>: UplinkTransport {
         case .file(var transport):
             defer { self = .file(transport) }
             return transport.send(frame, confirmed: confirmed)
+        case .udp(var transport):
+            defer { self = .udp(transport) }
+            return transport.send(frame, confirmed: confirmed)
+        case .modem(var transport):
+            defer { self = .modem(transport) }
+            return transport.send(frame, confirmed: confirmed)
+        }
+    }
+}
+
+/// Airtime exists only on a radio: a modem's frames wait for the region's duty cycle and the
+/// fair-use budget; a file, standard output or a UDP collector take frames as they come.
+enum ConfiguredGate: AirtimeGate {
+    case none
+    case radio(DutyCycleBudget)
+
+    func earliestStart(payloadBytes: Int, now: Instant) -> Instant {
+        switch self {
+        case .none: return now
+        case .radio(let budget): return budget.earliestStart(payloadBytes: payloadBytes, now: now)
+        }
+    }
+
+    mutating func record(payloadBytes: Int, at: Instant) {
+        if case .radio(var budget) = self {
+            budget.record(payloadBytes: payloadBytes, at: at)
+            self = .radio(budget)
         }
     }
 }
 
 /// The node's frames into the queue and out through the transport, shared by the node's sink
 /// (which accepts them) and its sleeper (which services the queue between deadlines).
-final class UplinkPump<C: Clock> {
-    var uplink: Uplink<ConfiguredTransport<C>, NoAirtimeLimit, ConfiguredQueueStorage>
+final class UplinkPump<C: Clock, ModemPort: SerialPort> {
+    var uplink: Uplink<ConfiguredTransport<C, ModemPort>, ConfiguredGate, ConfiguredQueueStorage>
     var console: ConsoleSink
     let clock: C
     /// The frame's event line goes to the console once the frame is in the queue (durably, with
     /// a state directory): what "accepted" means. Not when the console is the transport.
     let announce: Bool
 
-    /// Opens the queue and the transport; nil (and said why) when the queue cannot be trusted.
-    init?(_ configuration: NodeConfiguration, state: NodeState?, clock: C, console: ConsoleSink) {
+    /// Opens the queue and the transport; nil (and said why) when the queue cannot be trusted
+    /// or the transport's port cannot be opened.
+    init?<B: Buses>(_ configuration: NodeConfiguration, state: NodeState?, buses: B, console: ConsoleSink) where B.C == C, B.ModemPort == ModemPort {
+        let clock = buses.clock
         self.clock = clock
         self.console = console
         let storage: ConfiguredQueueStorage = state.map { .file(QueueFile(path: $0.queuePath)) } ?? .transient
@@ -91,15 +130,30 @@ final class UplinkPump<C: Clock> {
             Console.line("mote: " + error.description, to: .error)
             return nil
         }
-        let transport: ConfiguredTransport<C>
-        if configuration.uplink.transport == "file", let file = configuration.uplink.file {
+        let transport: ConfiguredTransport<C, ModemPort>
+        var gate = ConfiguredGate.none
+        let uplinkSettings = configuration.uplink
+        announce = uplinkSettings.transport != "stdout"
+        if uplinkSettings.transport == "file", let file = uplinkSettings.file {
             transport = .file(FileTransport(path: file, clock: clock))
-            announce = true
+        } else if uplinkSettings.transport == "udp", let host = uplinkSettings.collectorHost, let port = uplinkSettings.collectorPort {
+            transport = .udp(UDPTransport(host: host, port: UInt16(port), node: configuration.name, acknowledgements: uplinkSettings.confirmed))
+        } else if let dialect = ATModemDialect(rawValue: uplinkSettings.transport) {
+            let port: ModemPort
+            do {
+                port = try buses.modem(uplinkSettings, dialect: dialect)
+            } catch {
+                Console.line("mote: uplink.modem_port: " + error.message, to: .error)
+                return nil
+            }
+            transport = .modem(ATModem(port: port, clock: clock, dialect: dialect))
+            if let budget = DutyCycleBudget(link: uplinkSettings.link, dataRate: uplinkSettings.dataRate, fairUse: uplinkSettings.fairUse) {
+                gate = .radio(budget)
+            }
         } else {
             transport = .stdout(StdoutTransport(clock: clock, json: console.format == .jsonl))
-            announce = false
         }
-        uplink = Uplink(queue: queue, transport: transport, gate: NoAirtimeLimit())
+        uplink = Uplink(queue: queue, transport: transport, gate: gate, confirmed: uplinkSettings.confirmed)
         let now = clock.now()
         let recovery = queue.recovery
         if recovery.cutBytes > 0 {
@@ -147,8 +201,8 @@ final class UplinkPump<C: Clock> {
 }
 
 /// The node's events to the console, its frames to the uplink.
-struct QueueingSink<C: Clock>: EventSink {
-    let pump: UplinkPump<C>
+struct QueueingSink<C: Clock, ModemPort: SerialPort>: EventSink {
+    let pump: UplinkPump<C, ModemPort>
 
     mutating func emit(_ event: NodeEvent) {
         if case .frame(let frame, let at) = event {

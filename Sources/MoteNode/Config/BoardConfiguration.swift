@@ -141,6 +141,15 @@ public struct BoardConfiguration: Equatable, Sendable {
                 }
             }
         }
+        if let port = node.uplink.modemPort {
+            if serialPath(port) == nil {
+                errors.append(ConfigError(file: file, position: node.uplink.modemPortPosition, key: "uplink.modem_port",
+                                          message: "no serial port \"\(port)\"; the board has " + TableReader.list(serial.map { $0.name }) + " (board \(id))"))
+            } else if let user = node.sensors.first(where: { $0.port == port }) {
+                errors.append(ConfigError(file: file, position: node.uplink.modemPortPosition, key: "uplink.modem_port",
+                                          message: "serial port \(port) is already used by sensor \"\(user.id)\" (\(user.path))"))
+            }
+        }
         // One part per address, one driver per port, one user per line: two would fight on the bus.
         var claimed: [(what: String, by: SensorConfiguration)] = []
         for sensor in node.sensors {

@@ -159,10 +159,51 @@ public struct UplinkConfiguration: Equatable, Sendable {
     /// The link's payload limit in bytes, from the region table unless given.
     public var maximumPayload = 11
     /// "stdout": frames printed with the other events (JSON lines with --jsonl); "file": JSON
-    /// lines appended to `file`, each fsync'd.
+    /// lines appended to `file`, each fsync'd; "udp": a datagram to `collector`; "rak3172",
+    /// "lora-e5", "rn2483": a LoRaWAN AT modem on the board's serial port `modem_port`.
     public var transport = "stdout"
     /// The file of the "file" transport (relative paths from the working directory).
     public var file: String?
+    /// The "udp" transport's collector: host and port.
+    public var collectorHost: String?
+    public var collectorPort: Int?
+    /// The modem's serial port, by its name in the board file, and its speed (nil: the
+    /// dialect's default).
+    public var modemPort: String?
+    public var modemBaud: Int?
+    /// Where `modem_port` is written, for the board check's errors.
+    public var modemPortPosition = TOMLPosition(line: 1, column: 1)
+    /// Ask for an acknowledgement of every frame (LoRaWAN confirmed uplinks; the UDP
+    /// collector's `{"ack":N}`): an unacknowledged frame stays queued and goes again.
+    public var confirmed = false
+    /// The Things Network's fair-use airtime per rolling 24 h (nil: none but the region's duty cycle).
+    public var fairUse: TimeSpan?
+    /// The FPort downlink commands come on (docs/downlink.md).
+    public var downlinkPort: UInt8 = 10
+
+    /// The transports that are LoRaWAN AT modems.
+    public static let modemTransports = ["rak3172", "lora-e5", "rn2483"]
+
+    /// "host:port", "[v6]:port": nil unless both parts are there and the port is 1...65535.
+    static func hostAndPort(_ text: String) -> (String, Int)? {
+        var host = Substring(text)
+        var rest: Substring
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            rest = host[host.index(after: close)...]
+            host = host[host.index(after: host.startIndex)..<close]
+            guard rest.hasPrefix(":") else { return nil }
+            rest = rest.dropFirst()
+        } else {
+            guard let colon = host.lastIndex(of: ":") else { return nil }
+            rest = host[host.index(after: colon)...]
+            host = host[..<colon]
+            if host.contains(":") { return nil }  // a bare IPv6 address: write it in brackets
+        }
+        guard !host.isEmpty, !rest.isEmpty, rest.count <= 5, rest.allSatisfy({ $0 >= "0" && $0 <= "9" }),
+              let port = Int(String(rest)), port >= 1, port <= 65_535 else { return nil }
+        return (String(host), port)
+    }
     /// Send a frame right after a wake-on-edge sensor reported, without waiting for the interval.
     public var sendOnEvent = false
 
@@ -573,14 +614,50 @@ extension NodeConfiguration {
                 uplink.maximumPayload = Int(maximum)
             }
         }
-        // More transports (UDP, LoRaWAN AT modems) come with the uplink work.
-        let transport = table.choice("transport", ["stdout", "file"])
+        let transport = table.choice("transport", ["stdout", "file", "udp"] + UplinkConfiguration.modemTransports)
         uplink.transport = transport ?? uplink.transport
+        // Each transport's own keys, refused with any other.
         uplink.file = table.string("file")
         if uplink.transport == "file", uplink.file == nil {
             table.error("transport", "the file transport needs file = \"path\"")
-        } else if transport == "stdout" || !table.has("transport"), uplink.file != nil {
+        } else if uplink.transport != "file", uplink.file != nil {
             table.error("file", "only with transport = \"file\"")
+        }
+        if let collector = table.string("collector") {
+            if uplink.transport != "udp" {
+                table.error("collector", "only with transport = \"udp\"")
+            } else if let (host, port) = UplinkConfiguration.hostAndPort(collector) {
+                uplink.collectorHost = host
+                uplink.collectorPort = port
+            } else {
+                table.error("collector", "\"\(collector)\" is not host:port (\"192.0.2.7:1700\", \"[2001:db8::7]:1700\", \"collector.lan:1700\")")
+            }
+        } else if uplink.transport == "udp" {
+            table.error("transport", "the udp transport needs collector = \"host:port\"")
+        }
+        let modem = UplinkConfiguration.modemTransports.contains(uplink.transport)
+        uplink.modemPort = table.string("modem_port")
+        uplink.modemPortPosition = table.table["modem_port"]?.node.position ?? table.position
+        if modem, uplink.modemPort == nil {
+            table.error("transport", "a modem transport needs modem_port = \"<a serial port of the board file>\"")
+        } else if !modem, uplink.modemPort != nil {
+            table.error("modem_port", "only with a modem transport (" + TableReader.list(UplinkConfiguration.modemTransports) + ")")
+        }
+        if let baud = table.integer("modem_baud", in: 1200...921_600) {
+            if !modem { table.error("modem_baud", "only with a modem transport") }
+            else if !SerialConfiguration.standardRates.contains(Int(baud)) { table.error("modem_baud", "\(baud) is not a standard rate") }
+            else { uplink.modemBaud = Int(baud) }
+        }
+        uplink.confirmed = table.boolean("confirmed") ?? false
+        if uplink.confirmed, uplink.transport == "stdout" || uplink.transport == "file" {
+            table.error("confirmed", "a \(uplink.transport) transport has nobody to acknowledge; only udp and the modems")
+        }
+        uplink.fairUse = table.duration("fair_use", in: TimeSpan.seconds(1)...TimeSpan.seconds(86_400))
+        if let port = table.integer("downlink_port", in: 1...223) {
+            if UInt8(port) == uplink.port { table.error("downlink_port", "must differ from the frames' port \(uplink.port)") }
+            else { uplink.downlinkPort = UInt8(port) }
+        } else if uplink.port == uplink.downlinkPort {
+            table.error("port", "\(uplink.port) is the downlink commands' port; give downlink_port another")
         }
         uplink.sendOnEvent = table.boolean("send_on_event") ?? false
         table.finish()
