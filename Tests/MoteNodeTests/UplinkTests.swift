@@ -177,6 +177,17 @@ struct Warnings: EventSink {
         #expect(Self.parse("file = \"f.jsonl\"\n").1 == ["n.toml:10:8: uplink.file: only with transport = \"file\""])
         #expect(Self.parse("transport = \"stdout\"\nfile = \"f.jsonl\"\n").1 == ["n.toml:11:8: uplink.file: only with transport = \"file\""])
         #expect(Self.parse("transport = \"udp\"\nfile = \"f.jsonl\"\n").1
-                == ["n.toml:10:13: uplink.transport: unknown value \"udp\"; expected one of \"stdout\", \"file\""])
+                == ["n.toml:10:13: uplink.transport: the udp transport needs collector = \"host:port\"",
+                    "n.toml:11:8: uplink.file: only with transport = \"file\""])
+        #expect(Self.parse("transport = \"rak3172\"\n").1
+                == ["n.toml:10:13: uplink.transport: a modem transport needs modem_port = \"<a serial port of the board file>\""])
+        #expect(Self.parse("transport = \"udp\"\ncollector = \"::1:1700\"\n").1
+                == [#"n.toml:11:13: uplink.collector: "::1:1700" is not host:port ("192.0.2.7:1700", "[2001:db8::7]:1700", "collector.lan:1700")"#])
+        #expect(Self.parse("transport = \"udp\"\ncollector = \"[::1]:1700\"\nconfirmed = true\n").1 == [])
+        #expect(Self.parse("confirmed = true\n").1
+                == ["n.toml:10:13: uplink.confirmed: a stdout transport has nobody to acknowledge; only udp and the modems"])
+        #expect(Self.parse("downlink_port = 1\n").1 == ["n.toml:10:17: uplink.downlink_port: must differ from the frames' port 1"])
+        #expect(Self.parse("modem_port = \"uart0\"\n").1
+                == [#"n.toml:10:14: uplink.modem_port: only with a modem transport ("rak3172", "lora-e5", "rn2483")"#])
     }
 }

@@ -637,7 +637,7 @@ extension NodeConfiguration {
         }
         let modem = UplinkConfiguration.modemTransports.contains(uplink.transport)
         uplink.modemPort = table.string("modem_port")
-        uplink.modemPortPosition = table.table["modem_port"]?.node.position ?? table.position
+        if let position = table.table["modem_port"]?.node.position { uplink.modemPortPosition = position }
         if modem, uplink.modemPort == nil {
             table.error("transport", "a modem transport needs modem_port = \"<a serial port of the board file>\"")
         } else if !modem, uplink.modemPort != nil {

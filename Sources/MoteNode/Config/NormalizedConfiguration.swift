@@ -62,6 +62,7 @@ extension NodeConfiguration {
         out += "region = \(quoted(uplink.link.rawValue))\ndata_rate = \(uplink.dataRate)\n"
         if uplink.link == .as923 { out += "dwell_time = \(uplink.dwellTime)\n" }
         out += "max_payload = \(uplink.maximumPayload)\ntransport = \(quoted(uplink.transport))\n"
+        if let file = uplink.file { out += "file = \(quoted(file))\n" }
         if let host = uplink.collectorHost, let port = uplink.collectorPort {
             out += "collector = " + quoted(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") + "\n"
         }
@@ -70,7 +71,6 @@ extension NodeConfiguration {
         out += "confirmed = \(uplink.confirmed)\n"
         if let fairUse = uplink.fairUse { out += "fair_use = \(quoted(DurationText.format(fairUse)))\n" }
         out += "downlink_port = \(uplink.downlinkPort)\n"
-        if let file = uplink.file { out += "file = \(quoted(file))\n" }
         out += "send_on_event = \(uplink.sendOnEvent)\n"
         if let update {
             out += "\n[update]\nurl = \(quoted(update.url))\ncheck_interval = \(quoted(DurationText.format(update.checkInterval)))\n"
