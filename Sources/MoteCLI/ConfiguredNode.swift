@@ -119,10 +119,13 @@ final class SimulatedBuses<C: Clock>: Buses {
     private var buses: [(name: String, bus: SimulatedI2CBus)] = []
     /// How long the scripted GPIO stimuli go on.
     private let span: TimeSpan
+    /// What the simulated modem's network holds for the node (`--downlink`).
+    private let downlinks: [Downlink]
 
-    init(clock: C, span: TimeSpan) {
+    init(clock: C, span: TimeSpan, downlinks: [Downlink] = []) {
         self.clock = clock
         self.span = span
+        self.downlinks = downlinks
     }
 
     func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> SimulatedI2CBus {
@@ -176,9 +179,12 @@ final class SimulatedBuses<C: Clock>: Buses {
 
     func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMS5003Model { PMS5003Model(clock: clock) }
 
-    /// A modem of the dialect, joined at its first try, acknowledging confirmed frames.
+    /// A modem of the dialect, joined at its first try, acknowledging confirmed frames, with
+    /// the downlinks `--downlink` gave queued on its network side.
     func modem(_ uplink: UplinkConfiguration, dialect: ATModemDialect) throws(SetupError) -> LoRaModemModel {
-        LoRaModemModel(dialect: LoRaModemModel.Dialect(rawValue: dialect.rawValue) ?? .rak3172, clock: clock, name: uplink.modemPort)
+        let model = LoRaModemModel(dialect: LoRaModemModel.Dialect(rawValue: dialect.rawValue) ?? .rak3172, clock: clock, name: uplink.modemPort)
+        for downlink in downlinks { model.queueDownlink(port: downlink.port, bytes: downlink.bytes) }
+        return model
     }
 
     func gps(_ sensor: SensorConfiguration) throws(SetupError) -> NMEAGPSModel { NMEAGPSModel(clock: clock) }

@@ -86,10 +86,11 @@ public enum ConfiguredRun {
     /// The node on device models and the virtual clock: a day runs in about a second.
     private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = VirtualClock()
-        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400))
+        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400), downlinks: options.downlinks)
         let state = options.stateDirectory.map { NodeState(directory: $0, node: configuration.name) }
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
+        pump.applyDownlinks(to: node, configuration: configuration)
         if let state, !state.attach(to: node) { return 1 }
         node.sleeper = pump.serviced(node.sleeper)
         pump.service()  // what the queue holds from before goes first
@@ -113,6 +114,7 @@ public enum ConfiguredRun {
         let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
+        pump.applyDownlinks(to: node, configuration: configuration)
         return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
 
@@ -122,6 +124,7 @@ public enum ConfiguredRun {
         let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
+        pump.applyDownlinks(to: node, configuration: configuration)
         return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
 

@@ -178,13 +178,67 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
             console.emit(.frame(frame, at: at))
             Console.flush()  // a kill right after must not take the line with it
         }
-        _ = service()
+        // Downlinks wait for the next service between the node's deadlines: their answers are
+        // frames of the node, which is in the middle of emitting this one.
+        uplink.service(now: clock.now(), events: &console)
     }
 
-    /// Sends what the transport takes now; when the uplink next needs to run.
+    /// What to do with a downlink (`applyDownlinks`); nil: they are only logged.
+    var onDownlink: ((Downlink) -> Void)?
+
+    /// Sends what the transport takes now, then handles the downlinks that came back (whose
+    /// answers are frames again); when the uplink next needs to run.
     @discardableResult
     func service() -> Instant? {
-        uplink.service(now: clock.now(), events: &console)
+        var next = uplink.service(now: clock.now(), events: &console)
+        while true {
+            let downlinks = uplink.takeDownlinks()
+            if downlinks.isEmpty { return next }
+            for downlink in downlinks {
+                if let onDownlink { onDownlink(downlink) } else { console.emit(.downlink(downlink, result: "not applied", at: clock.now())) }
+            }
+            next = uplink.service(now: clock.now(), events: &console)
+        }
+    }
+
+    /// Downlink commands (docs/downlink.md) on the command port applied to `node`, all or
+    /// nothing, and answered on that port in a frame of their own: the applied commands or the
+    /// error, and a status record when asked for. A downlink on another port is logged only.
+    func applyDownlinks<Sink: EventSink>(to node: Node<C, Sink>, configuration: NodeConfiguration) {
+        let port = configuration.uplink.downlinkPort
+        let started = clock.now()
+        onDownlink = { [unowned self, unowned node] downlink in
+            let now = self.clock.now()
+            var remote = RemoteSettings(uplinkInterval: node.uplinkInterval, sampleIntervals: node.sampleIntervals, confirmed: self.uplink.confirmed)
+            guard let outcome = remote.apply(downlink, port: port) else {
+                self.console.emit(.downlink(downlink, result: "ignored: commands come on port \(port)", at: now))
+                return
+            }
+            if let error = outcome.error {
+                self.console.emit(.downlink(downlink, result: "refused, nothing applied: " + error.description, at: now))
+            } else {
+                if remote.uplinkInterval != node.uplinkInterval { node.setUplinkInterval(remote.uplinkInterval) }
+                let current = node.sampleIntervals
+                for (index, interval) in remote.sampleIntervals.enumerated() where interval != current[index] {
+                    node.setSampleInterval(sensor: index, interval)
+                }
+                self.uplink.confirmed = remote.confirmed
+                var result = "applied: " + outcome.applied.map { $0.summary }.joined(separator: ", ")
+                if outcome.updateCheckRequested { result += " (this build has no update client yet: nothing checked)" }
+                self.console.emit(.downlink(downlink, result: result, at: now))
+            }
+            var status: NodeStatus?
+            if outcome.statusRequested {
+                status = NodeStatus(uptimeSeconds: NodeStatus.field32((now - started).nanoseconds / 1_000_000_000),
+                                    framesSent: NodeStatus.field32(Int64(node.framesSent)),
+                                    queueDepth: NodeStatus.field16(self.uplink.queue.count),
+                                    drops: NodeStatus.field32(Int64(self.uplink.queue.dropped)),
+                                    firmwareVersion: 0, degradedSensors: UInt8(min(node.degradedSensors, 255)))
+            }
+            for reply in DownlinkReply.frames(ack: outcome.ack, status: status, capacity: node.settings.frameCapacity) {
+                node.sendReply(reply, port: port)
+            }
+        }
     }
 
     /// `sleep`, with the uplink run whenever it asked to be before the node's deadline.

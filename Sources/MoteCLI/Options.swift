@@ -29,6 +29,9 @@ public struct Options: Equatable {
     public var check = false
     /// Leave out the readings: frames, events, sensor states and warnings only.
     public var quiet = false
+    /// `--downlink 10:0300`: downlinks the simulated modem's network holds for the node, each
+    /// delivered after one of its uplinks, in order.
+    public var downlinks: [Downlink] = []
 
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
     public struct FaultSpec: Equatable {
@@ -50,6 +53,7 @@ public struct Options: Equatable {
                     [--i2c-bus PATH [--i2c-address A]] [--list-drivers] [--help]
                mote --config NODE.toml [--board BOARD.toml] [--simulate] [--sim-duration D]
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
+                    [--downlink PORT:HEX ...]
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
 
         Runs a Mote node. With no options it runs the simulated board: one of every supported
@@ -133,6 +137,17 @@ public struct Options: Equatable {
                     }
                     options.simDuration = span
                 }
+            case "--downlink":
+                let text: String
+                switch value(for: name, inline: inline) {
+                case .success(let v): text = v
+                case .failure(let e): return .failure(e)
+                }
+                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let port = Int(parts[0]), port >= 1, port <= 223, let bytes = Hex.decode(parts[1]), !bytes.isEmpty else {
+                    return .failure(UsageError("option --downlink needs PORT:HEX with a port of 1...223 and at least one byte (10:0300), not '\(text)'"))
+                }
+                options.downlinks.append(Downlink(port: UInt8(port), bytes: bytes))
             case "--frames", "--bench-samples", "--fault", "--i2c-bus", "--i2c-address":
                 let text: String
                 switch value(for: name, inline: inline) {
@@ -177,6 +192,9 @@ public struct Options: Equatable {
         }
         if options.config != nil && (options.i2cBus != nil || options.benchSamples != nil || !options.faults.isEmpty) {
             return .failure(UsageError("--i2c-bus, --bench-samples and --fault are for the built-in simulated board; drop --config"))
+        }
+        if !options.downlinks.isEmpty && (options.config == nil || options.realtime) {
+            return .failure(UsageError("--downlink is for the simulated modem of a --config run on the virtual clock"))
         }
         if options.realtime && options.simDuration != nil {
             return .failure(UsageError("--sim-duration runs on the virtual clock; drop --realtime"))

@@ -170,7 +170,7 @@ struct CollectorAnswer: Equatable {
                 var data: [UInt8]?
                 for (name, field) in fields {
                     if name == "port", case .number(let p) = field, p >= 1, p <= 223, p == p.rounded(.towardZero) { port = UInt8(p) }
-                    if name == "hex", case .string(let text) = field { data = Self.hex(text) }
+                    if name == "hex", case .string(let text) = field { data = Hex.decode(text) }
                 }
                 guard let port, let data else { return nil }
                 downlink = Downlink(port: port, bytes: data)
@@ -181,26 +181,6 @@ struct CollectorAnswer: Equatable {
         self.downlink = downlink
     }
 
-    static func hex(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
-            }
-        }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
 }
 
 /// Just enough JSON for a collector's answer: objects, strings, numbers, true, false, null.

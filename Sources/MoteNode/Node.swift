@@ -158,7 +158,7 @@ final class ScheduledSensor {
     /// Channels of the driver by index, for its events.
     let driverChannels: [Channel]
     var channels: [ChannelState]
-    let interval: TimeSpan
+    var interval: TimeSpan
     /// Sampled on its wake source's edges too, not only on its schedule.
     let wakes: Bool
     var due: Instant
@@ -192,6 +192,10 @@ public final class Node<C: Clock, Sink: EventSink> {
     private let clock: C
     private var sensors: [ScheduledSensor] = []
     private var start: Instant
+    /// Frames go at uplinkAnchor + k·uplinkEvery: the settings' schedule until a downlink
+    /// changes the interval, then one new interval from that instant.
+    private var uplinkAnchor: Instant
+    private var uplinkEvery: TimeSpan
     private var uplinkTick: Int64 = 0
     /// Successful sensor readings so far.
     public private(set) var samples = 0
@@ -217,6 +221,8 @@ public final class Node<C: Clock, Sink: EventSink> {
         self.sink = sink
         self.settings = settings
         self.start = clock.now()
+        self.uplinkAnchor = start + settings.firstUplink
+        self.uplinkEvery = settings.uplinkInterval
         self.sleeper = { deadline, _ in
             clock.sleep(until: deadline)
             return .woke(ready: [])
@@ -251,7 +257,41 @@ public final class Node<C: Clock, Sink: EventSink> {
     }
 
     private var nextUplink: Instant {
-        start + settings.firstUplink + settings.uplinkInterval * uplinkTick
+        uplinkAnchor + uplinkEvery * uplinkTick
+    }
+
+    // MARK: - What a downlink may change (docs/downlink.md)
+
+    /// The uplink interval in force.
+    public var uplinkInterval: TimeSpan { uplinkEvery }
+    /// Each sensor's sample interval in force, in the order they were added.
+    public var sampleIntervals: [TimeSpan] { sensors.map { $0.interval } }
+    /// Sensors marked degraded now.
+    public var degradedSensors: Int { sensors.filter { $0.failures > 0 }.count }
+
+    /// Frames every `interval` from now on, the next one an interval from now.
+    public func setUplinkInterval(_ interval: TimeSpan) {
+        uplinkAnchor = clock.now() + interval
+        uplinkEvery = interval
+        uplinkTick = 0
+    }
+
+    /// Samples sensor `index` every `interval`, the next time an interval from now.
+    public func setSampleInterval(sensor index: Int, _ interval: TimeSpan) {
+        guard index >= 0, index < sensors.count else { return }
+        sensors[index].interval = interval
+        sensors[index].due = clock.now() + interval
+    }
+
+    /// Sends `bytes` as a frame of its own on `port` (a downlink's acknowledgement, a status
+    /// record), numbered like every frame; false when no number could be reserved.
+    @discardableResult
+    public func sendReply(_ bytes: [UInt8], port: UInt8) -> Bool {
+        let now = clock.now()
+        guard let sequence = takeSequence(at: now) else { return false }
+        sink.emit(.frame(Frame(sequence: sequence, port: port, format: "reply", bytes: bytes), at: now))
+        framesSent += 1
+        return true
     }
 
     /// Runs on the clock until `frames` frames, `samples` readings or the `until` deadline,
@@ -310,7 +350,7 @@ public final class Node<C: Clock, Sink: EventSink> {
             if nextUplink == next {
                 sendFrame()
                 uplinkTick += 1
-                uplinkTick += Node.deadlinesPassed(nextUplink, every: settings.uplinkInterval, now: clock.now())
+                uplinkTick += Node.deadlinesPassed(nextUplink, every: uplinkEvery, now: clock.now())
             } else if runFull {
                 sendFrame()
             }

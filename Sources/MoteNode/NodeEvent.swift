@@ -15,6 +15,8 @@ public enum NodeEvent: Equatable {
     case sensorState(sensor: String, SensorState, at: Instant)
     /// Something was left out but the node goes on (a value that did not fit its frame field).
     case warning(String, at: Instant)
+    /// The network sent a downlink, and what the node did with it ("applied ...", or why not).
+    case downlink(Downlink, result: String, at: Instant)
 }
 
 public enum SensorState: Equatable {
@@ -59,6 +61,9 @@ public enum EventText {
                 + "\"error\":\(JSONText.quoted(reason)),\"retry_t\":\(retryAt.milliseconds)}"
         case .warning(let text, let at):
             return "{\"type\":\"warning\",\"t\":\(at.milliseconds),\"message\":\(JSONText.quoted(text))}"
+        case .downlink(let downlink, let result, let at):
+            return "{\"type\":\"downlink\",\"t\":\(at.milliseconds),\"port\":\(downlink.port),\"hex\":\"\(Hex.encode(downlink.bytes))\","
+                + "\"result\":\(JSONText.quoted(result))}"
         }
     }
 
@@ -83,6 +88,8 @@ public enum EventText {
             return "\(time(at))  \(sensor)  DEGRADED: \(reason); retry at \(DecimalText.format(Double(retryAt.milliseconds) / 1000, decimals: 3)) s"
         case .warning(let text, let at):
             return "\(time(at))  warning: \(text)"
+        case .downlink(let downlink, let result, let at):
+            return "\(time(at))  downlink  port \(downlink.port)  \(Hex.encode(downlink.bytes))  \(result)"
         }
     }
 

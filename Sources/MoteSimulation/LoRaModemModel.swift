@@ -264,7 +264,7 @@ public final class LoRaModemModel: SerialPort {
         case "AT+SEND":
             let (portText, hexText) = Self.split(argument ?? "", at: ":")
             guard let port = Self.number(Substring(portText)), port >= 1, port <= 223,
-                  let hexText, let bytes = Self.hex(hexText), !bytes.isEmpty, bytes.count <= maximumPayload
+                  let hexText, let bytes = Hex.decode(hexText), !bytes.isEmpty, bytes.count <= maximumPayload
             else { return status("AT_PARAM_ERROR") }
             guard !busy else { return status("AT_BUSY_ERROR") }
             if let problem = sessionProblem(at: start) {
@@ -317,7 +317,7 @@ public final class LoRaModemModel: SerialPort {
             let confirmed = name == "CMSGHEX"
             let prefix = "+" + name + ": "
             guard let argument, argument.utf8.count >= 2, argument.hasPrefix("\""), argument.hasSuffix("\""),
-                  let bytes = Self.hex(String(argument.dropFirst().dropLast()).filter { $0 != " " })
+                  let bytes = Hex.decode(String(argument.dropFirst().dropLast()).filter { $0 != " " })
             else { return emit(prefix + "ERROR(-1)", at: start) }
             guard bytes.count <= maximumPayload else { return emit(prefix + "Length error \(maximumPayload)", at: start) }
             guard !busy else { return emit(prefix + "LoRaWAN modem is busy", at: start) }
@@ -359,7 +359,7 @@ public final class LoRaModemModel: SerialPort {
         }
         guard words.count == 5, words[0] == "mac", words[1] == "tx", words[2] == "cnf" || words[2] == "uncnf",
               let port = Self.number(Substring(words[3])), port >= 1, port <= 223,
-              let bytes = Self.hex(words[4])
+              let bytes = Hex.decode(words[4])
         else { return emit("invalid_param", at: start) }
         let confirmed = words[2] == "cnf"
         guard !busy else { return emit("busy", at: start) }
@@ -397,28 +397,6 @@ public final class LoRaModemModel: SerialPort {
             value = value * 10 + Int(c - 0x30)
         }
         return value
-    }
-
-    private static func hex(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x37
-        case 0x61...0x66: return c - 0x57
-        default: return nil
-        }
     }
 
     private static func hexText(_ bytes: [UInt8], upper: Bool) -> String {

@@ -157,3 +157,40 @@ import MoteSimulation
                 == ["n.toml:17:11: sensor[0].channel[1].frame.resolution: field pressure: its range needs 27 bits a value, more than 24 (use a coarser resolution)"])
     }
 }
+
+/// What downlink commands change in the node: the uplink schedule, a sensor's interval, and the
+/// numbered reply frames.
+@Suite struct NodeRemoteSettingsTests {
+    @Test func aNewUplinkIntervalStartsFromNowAndRepliesAreNumberedFrames() throws {
+        let clock = VirtualClock()
+        let bus = SimulatedI2CBus(name: "sim-i2c-1")
+        bus.attach(BME280Model(clock: clock))
+        var settings = NodeSettings()
+        settings.uplinkInterval = .seconds(60)
+        settings.firstUplink = .seconds(60)
+        let node = Node(clock: clock, sink: Recorder(), settings: settings)
+        node.add(BME280(bus: bus), interval: .seconds(10), channels: [
+            ChannelPlan(index: 0, channel: CompactNodeTests.temperature, filters: [], field: FrameField(channel: 1, .temperature)),
+        ])
+        node.run(until: Instant.zero + .seconds(61))
+        #expect(node.uplinkInterval == .seconds(60))
+        node.setUplinkInterval(.seconds(300))
+        node.setSampleInterval(sensor: 0, .seconds(30))
+        node.setSampleInterval(sensor: 5, .seconds(30))  // no such sensor: nothing
+        #expect(node.sampleIntervals == [.seconds(30)])
+        #expect(node.sendReply([0xA0, 0x01, 0x01], port: 10))
+        node.run(until: Instant.zero + .seconds(700))
+        let frames = CompactNodeTests.frames(node.sink.events)
+        #expect(frames.map(\.sequence) == [0, 1, 2, 3])
+        #expect(frames[1] == Frame(sequence: 1, port: 10, format: "reply", bytes: [0xA0, 0x01, 0x01]))
+        // The frame at 60 s (after that instant's 9.3 ms reading), the reply at once (run(until:)
+        // returns at the last event before its end), then 300 s after the change, after the
+        // sensor's reading that the change moved to that instant.
+        let times = node.sink.events.compactMap { if case .frame(_, let at) = $0 { return at.milliseconds } else { return nil } }
+        #expect(times.count == 4)
+        #expect(times == [60_009, 60_009, 360_018, 660_018])
+        // Samples every 30 s after the change: 7 (0...60 s at 10 s) + 21 (90...690 s).
+        let samples = node.sink.events.filter { if case .reading(_, let reading, _) = $0 { return reading.channel.name == "temperature" } else { return false } }
+        #expect(samples.count == 7 + 21)
+    }
+}

@@ -136,7 +136,8 @@ struct Warnings: EventSink {
         #expect(uplink.service(now: t0, events: &events) == t0 + .seconds(1))
         #expect(uplink.service(now: t0 + .seconds(1), events: &events) == nil)
         #expect(uplink.transport.log == ["connect", "send 9 confirmed", "send 9 confirmed"])
-        #expect(uplink.lastDownlink == Downlink(port: 3, bytes: [0x01]))
+        #expect(uplink.takeDownlinks() == [Downlink(port: 3, bytes: [0x01])])
+        #expect(uplink.downlinks == [])
         #expect(uplink.queue.isEmpty)
     }
 

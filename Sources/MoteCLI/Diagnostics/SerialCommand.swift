@@ -50,7 +50,7 @@ enum SerialCommand {
         var send: [UInt8] = []
         if let text = parsed.values["--send"] { send = Array(text.utf8) + [0x0D, 0x0A] }
         if let hex = parsed.values["--send-hex"] {
-            guard let bytes = decodeHex(hex) else { return Report.usage(UsageError("--send-hex needs pairs of hex digits, not '\(hex)'"), usage) }
+            guard let bytes = Hex.decode(hex) else { return Report.usage(UsageError("--send-hex needs pairs of hex digits, not '\(hex)'"), usage) }
             send = bytes
         }
         let report = Report(jsonl: parsed.has("--jsonl"))
@@ -98,16 +98,4 @@ enum SerialCommand {
         return ExitCode.ok
     }
 
-    static func decodeHex(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let value = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(value)
-            index += 2
-        }
-        return bytes
-    }
 }

@@ -259,7 +259,7 @@ struct DialectSpec {
             hexText = fields.count == 3 ? Array(fields[2].utf8) : []
         }
         guard let port = DialectSpec.decimal(portText), port >= 1, port <= 223,
-              let bytes = DialectSpec.decodeHex(hexText) else { return nil }
+              let bytes = Hex.decode(hexText) else { return nil }
         return Downlink(port: UInt8(port), bytes: bytes)
     }
 
@@ -274,27 +274,6 @@ struct DialectSpec {
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    static func decodeHex(_ text: [UInt8]) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < text.count {
-            guard let high = nibble(text[index]), let low = nibble(text[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
-        default: return nil
-        }
     }
 
     /// Up to 9 decimal digits, nothing else.

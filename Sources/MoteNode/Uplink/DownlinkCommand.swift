@@ -20,6 +20,17 @@ public enum DownlinkCommand: Equatable, Sendable {
     /// 0x05 + u8 0 or 1: confirmed uplinks off or on.
     case setConfirmed(Bool)
 
+    /// What the command does, for the node's log: "uplink interval 600 s".
+    public var summary: String {
+        switch self {
+        case .setUplinkInterval(let seconds): return "uplink interval \(seconds) s"
+        case .setSampleInterval(let sensor, let seconds): return "sensor \(sensor) interval \(seconds) s"
+        case .requestStatus: return "status requested"
+        case .checkForUpdate: return "update check requested"
+        case .setConfirmed(let on): return on ? "confirmed uplinks on" : "confirmed uplinks off"
+        }
+    }
+
     public static let defaultPort: UInt8 = 10
     public static let maxCommands = 8
     public static let minimumInterval: UInt32 = 1

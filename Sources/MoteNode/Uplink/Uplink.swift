@@ -19,8 +19,8 @@ public struct Uplink<Transport: UplinkTransport, Gate: AirtimeGate, Storage: Que
     public var confirmed: Bool
     /// Frames sent by this instance.
     public private(set) var sent = 0
-    /// The last downlink the network sent back.
-    public private(set) var lastDownlink: Downlink?
+    /// Downlinks the network sent back, oldest first, until taken.
+    public private(set) var downlinks: [Downlink] = []
     public private(set) var connected = false
     /// Nothing is tried before this (a retry's or a join's wait).
     public private(set) var notBefore: Instant?
@@ -38,6 +38,12 @@ public struct Uplink<Transport: UplinkTransport, Gate: AirtimeGate, Storage: Que
         self.transport = transport
         self.gate = gate
         self.confirmed = confirmed
+    }
+
+    /// The downlinks received since the last call, oldest first.
+    public mutating func takeDownlinks() -> [Downlink] {
+        defer { downlinks.removeAll() }
+        return downlinks
     }
 
     /// Puts `frame` at the tail of the queue; returns once it is on disk. A full queue drops its
@@ -69,7 +75,7 @@ public struct Uplink<Transport: UplinkTransport, Gate: AirtimeGate, Storage: Que
             switch transport.send(frame, confirmed: confirmed) {
             case .sent(let acknowledged, let downlink):
                 gate.record(payloadBytes: frame.bytes.count, at: now)
-                if let downlink { lastDownlink = downlink }
+                if let downlink { downlinks.append(downlink) }
                 if confirmed, acknowledged == false {
                     fail("frame #\(frame.sequence) on \(transport.name) was not acknowledged; sent again", at: now, events: &events)
                     return wait(backoff(), now)
