@@ -45,6 +45,16 @@ enum ConfiguredNode {
         settings.sendOnEvent = configuration.uplink.sendOnEvent
         // A node file that passed its check makes a valid schema.
         if let schema = configuration.compactSchema() { settings.format = .compact(schema) }
+        if configuration.uplink.format == "senml" {
+            var names: [UInt8: String] = [:]
+            let fieldNames = configuration.frameFieldNames()
+            for (sensorIndex, sensor) in configuration.sensors.enumerated() {
+                for (index, channel) in sensor.channels.enumerated() {
+                    if let frame = channel.frame, let name = fieldNames[sensorIndex][index] { names[frame.channel] = name }
+                }
+            }
+            settings.format = .senml(node: configuration.name, names: names)
+        }
         return settings
     }
 

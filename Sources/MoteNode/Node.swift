@@ -25,8 +25,10 @@ public struct NodeSettings: Equatable, Sendable {
     /// Reported values a channel holds for the next frame: CayenneLPP carries the newest only,
     /// the compact frame a run of up to 8.
     var valuesPerChannel: Int {
-        if case .compact = format { return CompactFrame.maximumRun }
-        return 1
+        switch format {
+        case .cayenneLPP: return 1
+        case .compact, .senml: return CompactFrame.maximumRun
+        }
     }
 
     public init() {}
@@ -68,11 +70,15 @@ public enum FrameFormat: Equatable, Sendable {
     /// The compact Mote frame: every value reported since the last frame (up to 8 per channel),
     /// fields as the schema gives them; a frame goes early once a channel holds 8.
     case compact(CompactSchema)
+    /// SenML in CBOR (RFC 8428) for IP links: a record per reported value with its time, under
+    /// the base name `urn:dev:mote:<node>:`; `names` gives each frame id its record name.
+    case senml(node: String, names: [UInt8: String])
 
     public var name: String {
         switch self {
         case .cayenneLPP: return "cayennelpp"
         case .compact: return "mote"
+        case .senml: return SenMLFrame.format
         }
     }
 }
@@ -138,6 +144,8 @@ struct ChannelState {
     var lastSent: Int64 = -1
     /// It has had to wait for a later frame (warned once).
     var waited = false
+    /// Its unit has no SenML name (warned once).
+    var unitWarned = false
 
     init(_ plan: ChannelPlan) {
         self.plan = plan
@@ -459,6 +467,7 @@ public final class Node<C: Clock, Sink: EventSink> {
         switch settings.format {
         case .cayenneLPP: sendCayenneLPP()
         case .compact(let schema): sendCompact(schema)
+        case .senml(let node, let names): sendSenML(node: node, names: names)
         }
     }
 
@@ -576,6 +585,58 @@ public final class Node<C: Clock, Sink: EventSink> {
             sensors[holder.sensor].channels[holder.channel].lastSent = Int64(framesSent)
         }
         for (frame, sequence) in zip(encoded.frames, sequences) { emitFrame(frame, sequence: sequence, at: now) }
+    }
+
+    /// Builds a SenML pack of the pending values, oldest channels first, each value a record
+    /// with its time relative to the frame's; what does not fit waits for the next frame. A
+    /// unit SenML has no name for goes without one (warned once per channel).
+    private func sendSenML(node: String, names: [UInt8: String]) {
+        let now = clock.now()
+        guard sensors.contains(where: { $0.channels.contains { $0.plan.field != nil && !$0.pending.isEmpty } }),
+              sequenceAvailable(at: now) else { return }
+        var frame = SenMLFrame(node: node, time: nil, capacity: settings.frameCapacity)
+        var records = 0
+        var full = false
+        for sensor in sensors where !full {
+            for index in sensor.channels.indices where !full {
+                guard let field = sensor.channels[index].plan.field, !sensor.channels[index].pending.isEmpty else { continue }
+                let channel = sensor.channels[index].plan.channel
+                let name = names[field.channel] ?? channel.name
+                var unit = channel.unit
+                var taken = 0
+                for pending in sensor.channels[index].pending {
+                    let offset = Double((pending.at - now).nanoseconds / 1_000_000) / 1000  // ms: what the clock's text shows
+                    do {
+                        try frame.add(name: name, unit: unit, value: pending.value, offset: offset)
+                        taken += 1
+                        continue
+                    } catch {
+                        if case .tooLarge = error { full = true; break }
+                        if case .unregisteredUnit = error, !unit.isEmpty {
+                            if !sensor.channels[index].unitWarned {
+                                sensor.channels[index].unitWarned = true
+                                sink.emit(.warning("\(name): SenML has no unit \"\(unit)\"; its records go without one (said once per channel)", at: now))
+                            }
+                            unit = ""
+                            do {
+                                try frame.add(name: name, unit: unit, value: pending.value, offset: offset)
+                                taken += 1
+                                continue
+                            } catch {
+                                if case .tooLarge = error { full = true; break }
+                            }
+                        }
+                        // Never sendable (a name SenML refuses, say): dropped, not retried forever.
+                        sink.emit(.warning("\(name): \(DecimalText.shortest(pending.value)) left out of the SenML frame", at: now))
+                        taken += 1
+                    }
+                }
+                sensor.channels[index].pending.removeFirst(taken)
+                records += taken
+            }
+        }
+        guard records > 0, let sequence = takeSequence(at: now) else { return }
+        emitFrame(frame.bytes, sequence: sequence, at: now)
     }
 
     private func degrade(_ sensor: ScheduledSensor, _ error: SensorError) {

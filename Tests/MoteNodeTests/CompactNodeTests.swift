@@ -194,3 +194,33 @@ import MoteSimulation
         #expect(samples.count == 7 + 21)
     }
 }
+
+/// The node with `format = "senml"`: every reported value a record, with its time before the frame's.
+@Suite struct SenMLNodeTests {
+    @Test func eachReportedValueIsARecordWithItsTime() throws {
+        let clock = VirtualClock()
+        let bus = SimulatedI2CBus(name: "sim-i2c-1")
+        bus.attach(BME280Model(clock: clock))
+        var settings = NodeSettings()
+        settings.format = .senml(node: "n1", names: [1: "air_temperature"])
+        settings.uplinkInterval = .seconds(30)
+        settings.firstUplink = .seconds(30)
+        settings.frameCapacity = 1024
+        let node = Node(clock: clock, sink: Recorder(), settings: settings)
+        node.add(BME280(bus: bus), interval: .seconds(10), channels: [
+            ChannelPlan(index: 0, channel: CompactNodeTests.temperature, filters: [], field: FrameField(channel: 1, nil)),
+        ])
+        node.run(until: Instant.zero + .seconds(31))
+        let frames = CompactNodeTests.frames(node.sink.events)
+        #expect(frames.map(\.format) == ["senml+cbor"])
+        let records = try SenML.decodeResolved(frames[0].bytes)
+        let sent = CompactNodeTests.reported(node.sink.events, "temperature")
+        #expect(records.map(\.name) == Array(repeating: "urn:dev:mote:n1:air_temperature", count: 4))
+        #expect(records.map(\.unit) == ["Cel", "Cel", "Cel", "Cel"])
+        #expect(records.map { if case .number(let v) = $0.value { return v } else { return .nan } } == sent)
+        // Read at 0.0123 s (3 ms start-up and 9.3 ms conversion), 10.0093, 20.0093 and 30.0093 s,
+        // with the frame of that instant: times in ms before it.
+        #expect(sent.count == 4)
+        #expect(records.map(\.time) == [-29.997, -20.0, -10.0, 0.0])
+    }
+}

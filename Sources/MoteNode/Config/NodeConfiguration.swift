@@ -584,7 +584,7 @@ extension NodeConfiguration {
 
     private static func readUplink(_ table: TableReader) -> UplinkConfiguration {
         var uplink = UplinkConfiguration()
-        uplink.format = table.choice("format", ["cayennelpp", "mote"]) ?? uplink.format
+        uplink.format = table.choice("format", ["cayennelpp", "mote", "senml"]) ?? uplink.format
         if let schema = table.integer("schema", in: 0...15) {
             if uplink.format == "mote" { uplink.schema = Int(schema) } else { table.error("schema", "only the compact frame (format = \"mote\") has a schema id") }
         }
@@ -607,7 +607,10 @@ extension NodeConfiguration {
         }
         let limit = PayloadLimit.bytes(uplink.link, dataRate: uplink.dataRate, dwellTime: uplink.dwellTime) ?? 11
         uplink.maximumPayload = limit
-        if let maximum = table.integer("max_payload", in: 1...242) {
+        if uplink.format == "senml" {
+            // An IP link (NB-IoT, Ethernet): no LoRaWAN payload table, a SenML pack up to 1 KiB.
+            uplink.maximumPayload = Int(table.integer("max_payload", in: 16...1024) ?? 1024)
+        } else if let maximum = table.integer("max_payload", in: 1...242) {
             if Int(maximum) > limit {
                 table.error("max_payload", "\(maximum) bytes is more than \(uplink.link.rawValue) DR\(uplink.dataRate) carries (\(limit))")
             } else {
@@ -636,6 +639,9 @@ extension NodeConfiguration {
             table.error("transport", "the udp transport needs collector = \"host:port\"")
         }
         let modem = UplinkConfiguration.modemTransports.contains(uplink.transport)
+        if modem, uplink.format == "senml" {
+            table.error("format", "SenML is for IP links (udp, file, stdout); a LoRaWAN modem takes cayennelpp or mote")
+        }
         uplink.modemPort = table.string("modem_port")
         if let position = table.table["modem_port"]?.node.position { uplink.modemPortPosition = position }
         if modem, uplink.modemPort == nil {
@@ -680,6 +686,7 @@ extension NodeConfiguration {
                     root.diagnostics.error(channel.framePosition, key + ".id", "frame id \(field.channel) is already used by \(other)")
                 }
                 seen[field.channel] = name
+                if configuration.uplink.format == "senml" { continue }  // a record per value: any channel fits
                 if !compact {
                     guard let type = field.type else {
                         root.diagnostics.error(channel.framePosition, key + ".type", "required: the CayenneLPP record type of the channel")
