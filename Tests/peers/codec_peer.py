@@ -5,7 +5,9 @@
     with the values the same run reported (`reading` lines with "report": true) before the frame;
 (b) the compact frame spec's worked example, and frames from an independent encoder written here
     from docs/codec.md (the compact frame spec), decoded back to what went in;
-(c) error cases: truncated, unknown type, wrong version, ... give errors and no exception.
+(c) error cases: truncated, unknown type, wrong version, ... give errors and no exception;
+(d) `motectl decode --config NODE.toml FRAME...` on the frames of (a), (b) and (c) prints, line for
+    line, the same JSON text as JSON.stringify of the codec's result (and so the same parsed JSON).
 Each codec is also checked with `acorn --ecma5`, against the 40 KB limit, and for the same bytes
 on a second generation.
 
@@ -40,7 +42,8 @@ var out = [];
 for (var i = 0; i < inputs.length; i++) {
   context.__input = inputs[i];
   try {
-    out.push({ result: JSON.parse(vm.runInContext("JSON.stringify(decodeUplink(__input))", context)) });
+    var text = vm.runInContext("JSON.stringify(decodeUplink(__input))", context);
+    out.push({ result: JSON.parse(text), text: text });
   } catch (e) {
     out.push({ exception: String(e) });
   }
@@ -155,6 +158,7 @@ def runtime_frames(example):
             records += 1
     checks.check(f"{example}: {len(frames)} frames, {records} values agree with the reported readings",
                  bool(frames) and records > 0 and not problem, problem)
+    same_as_codec(f"{example}: runtime", node_file, [e["hex"] for e, _ in frames], results, port=port, stdin=True)
 
 
 def lpp_records(hex_text):
@@ -343,6 +347,16 @@ def compact_frames():
                     "samples": {"temperature": [21.5, 21.7, 21.6]}}
         ok = "result" in out and json.dumps(out["result"]) == json.dumps({"data": expected, "warnings": [], "errors": []})
         checks.check('44 D2 67 1C 21 40 decodes to {"schema":1,"temperature":21.6,"humidity":40,"samples":{...}}', ok, str(out))
+        # The same node with the options written into it, for motectl decode, which reads only the node file.
+        decode_node = os.path.join(WORK, "example-mote.toml")
+        with open(example_node) as f:
+            text = f.read().replace("resolution = 0.001", "resolution = 0.5").replace("resolution = 0.01", "resolution = 0.1")
+        with open(decode_node, "w") as f:
+            f.write(text.replace("[uplink]\n", '[uplink]\nformat = "mote"\nschema = 1\n'))
+        frames = [frame, encode_codes(1, spec, {"humidity": [250]}),                       # a code beyond the range: a warning
+                  encode_codes(1, spec, {"temperature": [spec[0].none, 0, spec[0].steps]}, more=True, continued=True)]
+        same_as_codec("spec example", decode_node, [bytes(f).hex() for f in frames],
+                      decode(codec, [{"bytes": f, "fPort": 7} for f in frames]), port=7, board=board)
         error_cases(codec, "compact", [
             ("empty frame", []),
             ("layout version 0", [0x04, 0xD2, 0x67, 0x1C, 0x21, 0x40]),
@@ -355,7 +369,7 @@ def compact_frames():
             ("a byte left over", [0x44, 0xD2, 0x67, 0x1C, 0x21, 0x40, 0x00]),
             ("a delta below code 0", encode_codes(1, spec, {"temperature": [0, -1]})),
             ("a delta above the all-ones code", encode_codes(1, spec, {"humidity": [255, 256]})),
-        ])
+        ], node=decode_node, board=board)
 
     # A wider schema with resolutions from the node file's frame tables, two channels named temperature, and
     # fields in frame-id order: air_temperature 1, humidity 2, wind_vane_v 3, baro_temperature 4, pressure 9.
@@ -399,6 +413,10 @@ def compact_frames():
     sizes = [len(frame) for frame, _ in cases]
     checks.check(f"{len(cases)} compact frames from the encoder here ({min(sizes)}...{max(sizes)} bytes) decode to what went in",
                  not problem, problem)
+    decode_node = os.path.join(WORK, "compact-mote.toml")
+    with open(decode_node, "w") as f:
+        f.write(NODE.replace("[uplink]\n", '[uplink]\nformat = "mote"\nschema = 5\n'))
+    same_as_codec("compact", decode_node, [bytes(frame).hex() for frame, _ in cases], results, port=7, board=board)
     # A value from the spec's rule, printed at the field's decimals: 1013.25 hPa as Pa on a 0.01 grid.
     out = decode(codec, [{"bytes": encode_codes(5, fields, {"pressure": [fields[4].code(101325.37)]}), "fPort": 7}])[0]
     checks.check("pressure 101325.37 Pa comes back as 101325.37", out.get("result", {}).get("data") == {"schema": 5, "pressure": 101325.37}, str(out))
@@ -406,16 +424,56 @@ def compact_frames():
 
 # ---------------------------------------------------------------- (c) errors, never exceptions
 
-def error_cases(codec, kind, cases, port=7):
+def error_cases(codec, kind, cases, port=7, node=None, board=()):
     inputs = [{"bytes": frame, "fPort": port} for _, frame in cases]
     inputs.append({"bytes": [0x44], "fPort": port + 1})
     inputs.append({"bytes": "44d2", "fPort": port})
     inputs.append({"bytes": [0x44, 256], "fPort": port})
     names = [name for name, _ in cases] + ["the wrong FPort", "bytes as a string", "a byte above 255"]
-    for name, result in zip(names, decode(codec, inputs)):
+    results = decode(codec, inputs)
+    for name, result in zip(names, results):
         out = result.get("result")
         ok = out is not None and len(out["errors"]) > 0 and out["data"] == {}
         checks.check(f"{kind}: {name} -> errors {out['errors'] if out else ''}", ok, str(result))
+    if node:
+        same_as_codec(f"{kind} errors", node, [bytes(frame).hex() for _, frame in cases], results[:len(cases)],
+                      port=port, board=board, texts_differ=DECODER_TEXTS)
+        same_as_codec(f"{kind} wrong FPort", node, ["44"], results[len(cases):len(cases) + 1], port=port + 1, board=board)
+
+
+# The one error whose text motectl decode takes from the node's decoder, not the codec (docs/codec.md).
+DECODER_TEXTS = {"outside 0...": "a delta gives code"}
+
+
+def same_as_codec(name, node_file, frames, results, port, board=(), texts_differ=None, stdin=False):
+    """motectl decode prints, per frame, JSON.stringify of the codec's result: the same text, so the same
+    parsed JSON. texts_differ: codec error text fragment -> the decoder's fragment, where they differ.
+    stdin: the frames as lines on standard input (`-`, which skips blank lines), else as arguments."""
+    args = [os.path.join(BIN, "motectl"), "decode", "--config", node_file, *board, "--port", str(port)]
+    if stdin:
+        done = run(args + ["-"], input="".join(frame + "\n" for frame in frames))
+    else:
+        done = run(args + ["--"] + frames)
+    lines = done.stdout.splitlines()
+    expected_status = 1 if any(r["result"]["errors"] for r in results) else 0
+    problem = ""
+    if len(lines) != len(frames) or done.returncode != expected_status:
+        problem = f"{len(lines)} lines for {len(frames)} frames, exit status {done.returncode} (expected {expected_status}): {done.stderr.strip()}"
+    identical = parsed = 0
+    for frame, line, result in zip(frames, lines, results):
+        if line == result["text"]:
+            identical += 1
+            continue
+        ours, theirs = json.loads(line), result["result"]
+        differs = texts_differ and len(ours["errors"]) == len(theirs["errors"]) == 1 and any(
+            codec in theirs["errors"][0] and mine in ours["errors"][0] for codec, mine in texts_differ.items())
+        if differs and ours["data"] == theirs["data"] and ours["warnings"] == theirs["warnings"]:
+            parsed += 1
+            continue
+        problem = problem or f"{frame}: motectl decode {line}, the codec {result['text']}"
+    note = f", {parsed} with the decoder's own error text" if parsed else ""
+    checks.check(f"{name}: motectl decode prints the codec's JSON for {identical + parsed} of {len(frames)} frames "
+                 f"({identical} byte-identical{note})", not problem and identical + parsed == len(frames), problem)
 
 
 def cayenne_errors():
@@ -430,7 +488,8 @@ def cayenne_errors():
         ("unknown type 0xFF", [0x01, 0xFF, 0x00]),
         ("unknown type 0x70", [0x01, 0x67, 0x00, 0xFB, 0x03, 0x70, 0x00, 0x00]),
         ("a truncated GPS record", [0x09, 0x88, 0x06, 0x76, 0x5F, 0xF2, 0x96]),
-    ], port=1)
+        ("an unframed channel, then a truncated record", [0x08, 0x67, 0x00, 0x10, 0x01, 0x67, 0x00]),
+    ], port=1, node="examples/weather-station.toml")
     # Channels the node file does not frame, and the extended types: decoded, with a warning each.
     frame = [0x08, 0x88, 0x06, 0x76, 0x5F, 0xF2, 0x96, 0x0A, 0x00, 0x03, 0xE8,     # GPS 42.3519, -87.9094, 10 m
              0x09, 0x71, 0x04, 0xD2, 0xFB, 0x2E, 0x00, 0x00,                      # accelerometer 1.234, -1.234, 0
@@ -443,6 +502,11 @@ def cayenne_errors():
                 "colour_10": {"r": 255, "g": 128, "b": 0}, "energy_11": 123.456, "humidity_1": 50}
     checks.check("cayennelpp: extended types and unknown channels decode, one warning each",
                  out is not None and out["data"] == expected and len(out["warnings"]) == 5 and not out["errors"], str(out))
+    # The same, a channel twice, and a scaled field (pressure, id 3) out of its type and on its type.
+    frames = [frame, [0x01, 0x67, 0x00, 0xFB, 0x01, 0x67, 0xFF, 0xD7], [0x03, 0x67, 0x00, 0x10, 0x03, 0x73, 0x27, 0x52],
+              [0x03, 0x73, 0xFF, 0xFF, 0x05, 0x67, 0x80, 0x00]]
+    same_as_codec("cayennelpp extended types, warnings", "examples/weather-station.toml", [bytes(f).hex() for f in frames],
+                  decode(codec, [{"bytes": f, "fPort": 1} for f in frames]), port=1)
 
 
 def refusals():
@@ -458,10 +522,33 @@ def refusals():
                  done.stderr.strip())
 
 
+def runtime_compact_frames():
+    """The weather station switched to format = "mote": the compact frames the runtime sends."""
+    node = os.path.join(WORK, "weather-mote.toml")
+    with open(os.path.join(ROOT, "examples", "weather-station.toml")) as f:
+        f_text = f.read()
+    with open(node, "w") as f:
+        f.write(f_text.replace('format = "cayennelpp"', 'format = "mote"', 1))
+    board = ["--board", "boards/raspberry-pi-4b.toml"]
+    codec = generate(node, "weather-mote", board)
+    mote = run([os.path.join(BIN, "mote"), "--config", node, *board, "--simulate", "--sim-duration", "1h", "--jsonl"])
+    if codec is None or mote.returncode != 0:
+        checks.check("weather-station as compact frames: mote run", False, mote.stderr.strip())
+        return
+    frames = [json.loads(line) for line in mote.stdout.splitlines()]
+    frames = [e for e in frames if e["type"] == "frame"]
+    results = decode(codec, [{"bytes": hex_bytes(e["hex"]), "fPort": e["port"]} for e in frames])
+    clean = all(not r["result"]["errors"] and not r["result"]["warnings"] for r in results)
+    checks.check(f"weather-station as compact frames: the codec decodes {len(frames)} frames without errors or warnings",
+                 bool(frames) and clean, str(results[:1]))
+    same_as_codec("weather-station as compact frames", node, [e["hex"] for e in frames], results, port=1, board=board, stdin=True)
+
+
 def main():
     for name in sorted(os.listdir(os.path.join(ROOT, "examples"))):
         if name.endswith(".toml"):
             runtime_frames(name[:-5])
+    runtime_compact_frames()
     compact_frames()
     cayenne_errors()
     refusals()
