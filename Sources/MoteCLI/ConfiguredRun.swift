@@ -25,8 +25,14 @@ public enum ConfiguredRun {
             Console.write(configuration.normalized)
             return 0
         }
+        let simulated = board.simulated || options.simulate || options.simDuration != nil
+        if !options.downlinks.isEmpty && (!simulated || !UplinkConfiguration.modemTransports.contains(configuration.uplink.transport)) {
+            Console.line("mote: --downlink is for a simulated modem: [uplink] transport = "
+                         + UplinkConfiguration.modemTransports.joined(separator: ", ") + ", on device models", to: .error)
+            return 2
+        }
         let sink = ConsoleSink(options)
-        if board.simulated || options.simulate || options.simDuration != nil {
+        if simulated {
             if options.realtime {
                 return runSimulatedRealtime(configuration, options: options, sink: sink)
             }
