@@ -97,6 +97,7 @@ public enum ConfiguredRun {
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         pump.applyDownlinks(to: node, configuration: configuration)
+        defer { pump.detachDownlinks() }  // the handler holds the node, which holds the pump
         if let state, !state.attach(to: node) { return 1 }
         node.sleeper = pump.serviced(node.sleeper)
         pump.service()  // what the queue holds from before goes first
@@ -121,6 +122,7 @@ public enum ConfiguredRun {
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         pump.applyDownlinks(to: node, configuration: configuration)
+        defer { pump.detachDownlinks() }  // the handler holds the node, which holds the pump
         return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
 
@@ -131,6 +133,7 @@ public enum ConfiguredRun {
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         pump.applyDownlinks(to: node, configuration: configuration)
+        defer { pump.detachDownlinks() }  // the handler holds the node, which holds the pump
         return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
     }
 

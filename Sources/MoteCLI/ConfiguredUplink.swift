@@ -201,13 +201,17 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
         }
     }
 
+    /// Lets go of the node `applyDownlinks` holds, once the node has stopped.
+    func detachDownlinks() { onDownlink = nil }
+
     /// Downlink commands (docs/downlink.md) on the command port applied to `node`, all or
     /// nothing, and answered on that port in a frame of their own: the applied commands or the
     /// error, and a status record when asked for. A downlink on another port is logged only.
     func applyDownlinks<Sink: EventSink>(to node: Node<C, Sink>, configuration: NodeConfiguration) {
         let port = configuration.uplink.downlinkPort
         let started = clock.now()
-        onDownlink = { [unowned self, unowned node] downlink in
+        // Strong captures (Embedded Swift has no unowned): `detachDownlinks` breaks the cycle.
+        onDownlink = { downlink in
             let now = self.clock.now()
             var remote = RemoteSettings(uplinkInterval: node.uplinkInterval, sampleIntervals: node.sampleIntervals, confirmed: self.uplink.confirmed)
             guard let outcome = remote.apply(downlink, port: port) else {

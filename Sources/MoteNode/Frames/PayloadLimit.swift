@@ -7,14 +7,23 @@ public enum PayloadLimit {
         case eu868 = "EU868", us915 = "US915", as923 = "AS923", sigfox = "SIGFOX"
     }
 
-    /// Uplink bytes per data rate (index = DR); 0 where the data rate is not allowed.
+    /// Uplink bytes per data rate (index = DR), a row per link in `Link.allCases` order; 0 where
+    /// the data rate is not allowed.
+    private static let rows: [[Int]] = [
+        [51, 51, 51, 115, 242, 242, 242, 242],  // EU868
+        [11, 53, 125, 242, 242],                // US915
+        [51, 51, 51, 115, 242, 242, 242, 242],  // AS923, dwell time off
+        [12],                                   // Sigfox
+    ]
+    private static let as923DwellTime = [0, 0, 11, 53, 125, 242, 242, 242]
+
+    /// Looked up by the link's place in `allCases`, not by a switch returning array literals:
+    /// that switch came out shifted by one case in the Embedded -Osize build (EU868 got
+    /// Sigfox's row), which the cross-build comparison caught.
     private static func table(_ link: Link, dwellTime: Bool) -> [Int] {
-        switch link {
-        case .eu868: return [51, 51, 51, 115, 242, 242, 242, 242]
-        case .us915: return [11, 53, 125, 242, 242]
-        case .as923: return dwellTime ? [0, 0, 11, 53, 125, 242, 242, 242] : [51, 51, 51, 115, 242, 242, 242, 242]
-        case .sigfox: return [12]
-        }
+        if link == .as923 && dwellTime { return as923DwellTime }
+        guard let row = Link.allCases.firstIndex(of: link), row < rows.count else { return [] }
+        return rows[row]
     }
 
     /// The payload limit at `dataRate`; nil when the link has no such uplink data rate.

@@ -35,23 +35,24 @@ public enum Airtime {
 
     /// The uplink data rates (index = DR) from the Regional Parameters (RP002-1.0.3 tables "EU863-870
     /// TX Data rate table", "US902-928 ...", "AS923 ..."), the same rows `PayloadLimit` sizes.
+    private static let europe: [Modulation] = [
+        .lora(spreadingFactor: 12, bandwidthHz: 125_000), .lora(spreadingFactor: 11, bandwidthHz: 125_000),
+        .lora(spreadingFactor: 10, bandwidthHz: 125_000), .lora(spreadingFactor: 9, bandwidthHz: 125_000),
+        .lora(spreadingFactor: 8, bandwidthHz: 125_000), .lora(spreadingFactor: 7, bandwidthHz: 125_000),
+        .lora(spreadingFactor: 7, bandwidthHz: 250_000), .fsk(bitsPerSecond: 50_000),
+    ]
+    private static let northAmerica: [Modulation] = [
+        .lora(spreadingFactor: 10, bandwidthHz: 125_000), .lora(spreadingFactor: 9, bandwidthHz: 125_000),
+        .lora(spreadingFactor: 8, bandwidthHz: 125_000), .lora(spreadingFactor: 7, bandwidthHz: 125_000),
+        .lora(spreadingFactor: 8, bandwidthHz: 500_000),
+    ]
+
+    /// By comparison, not a switch returning arrays (see `PayloadLimit`: such a switch came out
+    /// shifted in the Embedded -Osize build). Sigfox is not LoRa: no figure here.
     private static func table(_ link: PayloadLimit.Link) -> [Modulation] {
-        let eu: [Modulation] = [
-            .lora(spreadingFactor: 12, bandwidthHz: 125_000), .lora(spreadingFactor: 11, bandwidthHz: 125_000),
-            .lora(spreadingFactor: 10, bandwidthHz: 125_000), .lora(spreadingFactor: 9, bandwidthHz: 125_000),
-            .lora(spreadingFactor: 8, bandwidthHz: 125_000), .lora(spreadingFactor: 7, bandwidthHz: 125_000),
-            .lora(spreadingFactor: 7, bandwidthHz: 250_000), .fsk(bitsPerSecond: 50_000),
-        ]
-        switch link {
-        case .eu868, .as923: return eu
-        case .us915:
-            return [
-                .lora(spreadingFactor: 10, bandwidthHz: 125_000), .lora(spreadingFactor: 9, bandwidthHz: 125_000),
-                .lora(spreadingFactor: 8, bandwidthHz: 125_000), .lora(spreadingFactor: 7, bandwidthHz: 125_000),
-                .lora(spreadingFactor: 8, bandwidthHz: 500_000),
-            ]
-        case .sigfox: return []  // not LoRa: no figure here
-        }
+        if link == .eu868 || link == .as923 { return europe }
+        if link == .us915 { return northAmerica }
+        return []
     }
 
     /// The modulation of an uplink data rate; nil where the link has none at that rate (and for Sigfox).
