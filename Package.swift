@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL", "MoteLinux"]),
-        .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI"]),
+        .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI", "MoteNode"]),
         .testTarget(name: "MoteToolsTests", dependencies: ["MoteTools", "MoteNode"]),
         .testTarget(name: "MoteConfigInteropTests", dependencies: ["MoteNode", .product(name: "TOMLKit", package: "TOMLKit")]),
     ]

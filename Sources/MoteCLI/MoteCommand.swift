@@ -41,6 +41,9 @@ public enum MoteCommand {
             }
             return 0
         }
+        if let frames = options.benchFrames {
+            return FrameBench.main(frames: frames, only: options.benchFormat)
+        }
         if options.config != nil {
             return ConfiguredRun.run(options)
         }

@@ -10,6 +10,9 @@ public struct Options: Equatable {
     public var frames: Int?
     public var realtime = false
     public var benchSamples: Int?
+    /// `--bench-frames N`: encode N frames of each format (or of `benchFormat` only), print a digest.
+    public var benchFrames: Int?
+    public var benchFormat: BenchFormat?
     public var faults: [FaultSpec] = []
     /// A real adapter (`/dev/i2c-1`) instead of the simulated bus, and the BME280's address on it.
     public var i2cBus: String?
@@ -46,11 +49,34 @@ public struct Options: Equatable {
         }
     }
 
+    /// The encoders `--bench-frames` runs, by the names `[uplink] format` and the frames use.
+    public enum BenchFormat: Equatable, Sendable {
+        case cayenneLPP, compact, senML
+
+        public var name: String {
+            switch self {
+            case .cayenneLPP: return "cayennelpp"
+            case .compact: return "mote"
+            case .senML: return "senml+cbor"
+            }
+        }
+
+        static func named(_ name: String) -> BenchFormat? {
+            switch name {
+            case "cayennelpp": return .cayenneLPP
+            case "mote": return .compact
+            case "senml+cbor": return .senML
+            default: return nil
+            }
+        }
+    }
+
     public init() {}
 
     public static let usage = """
         usage: mote [--jsonl] [--quiet] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
                     [--i2c-bus PATH [--i2c-address A]] [--list-drivers] [--help]
+               mote --bench-frames N [--bench-format F]
                mote --config NODE.toml [--board BOARD.toml] [--simulate] [--sim-duration D]
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
                     [--downlink PORT:HEX ...]
@@ -71,6 +97,10 @@ public struct Options: Equatable {
                               second A to second B of node time when given
           --bench-samples N   process N samples without printing them, then print a digest
                               of every frame (see scripts/bench)
+          --bench-frames N    encode N weather frames in each format (CayenneLPP, the
+                              compact frame with runs of 8, SenML CBOR) from synthetic
+                              readings, then print their counts and a digest of every byte
+          --bench-format F    only this one: cayennelpp, mote or senml+cbor
           --i2c-bus PATH      read a real BME280 on this adapter (e.g. /dev/i2c-1) on the
                               kernel's clock instead of the simulated board
           --i2c-address A     its address: 0x76 (SDO low, the default) or 0x77
@@ -148,13 +178,18 @@ public struct Options: Equatable {
                     return .failure(UsageError("option --downlink needs PORT:HEX with a port of 1...223 and at least one byte (10:0300), not '\(text)'"))
                 }
                 options.downlinks.append(Downlink(port: UInt8(port), bytes: bytes))
-            case "--frames", "--bench-samples", "--fault", "--i2c-bus", "--i2c-address":
+            case "--frames", "--bench-samples", "--bench-frames", "--bench-format", "--fault", "--i2c-bus", "--i2c-address":
                 let text: String
                 switch value(for: name, inline: inline) {
                 case .success(let v): text = v
                 case .failure(let e): return .failure(e)
                 }
-                if name == "--i2c-bus" {
+                if name == "--bench-format" {
+                    guard let format = BenchFormat.named(text) else {
+                        return .failure(UsageError("option --bench-format needs cayennelpp, mote or senml+cbor, not '\(text)'"))
+                    }
+                    options.benchFormat = format
+                } else if name == "--i2c-bus" {
                     guard !text.isEmpty else { return .failure(UsageError("option --i2c-bus needs a device path")) }
                     options.i2cBus = text
                 } else if name == "--i2c-address" {
@@ -170,7 +205,12 @@ public struct Options: Equatable {
                     }
                 } else {
                     switch count(name, text) {
-                    case .success(let n): if name == "--frames" { options.frames = n } else { options.benchSamples = n }
+                    case .success(let n):
+                        switch name {
+                        case "--frames": options.frames = n
+                        case "--bench-frames": options.benchFrames = n
+                        default: options.benchSamples = n
+                        }
                     case .failure(let e): return .failure(e)
                     }
                 }
@@ -201,6 +241,13 @@ public struct Options: Equatable {
         }
         if options.realtime && options.benchSamples != nil {
             return .failure(UsageError("--bench-samples runs on the virtual clock; drop --realtime"))
+        }
+        if options.benchFormat != nil && options.benchFrames == nil {
+            return .failure(UsageError("--bench-format needs --bench-frames"))
+        }
+        if options.benchFrames != nil && (options.config != nil || options.i2cBus != nil || options.benchSamples != nil
+                                          || !options.faults.isEmpty || options.realtime || options.frames != nil) {
+            return .failure(UsageError("--bench-frames runs no node; drop --config, --i2c-bus, --bench-samples, --fault, --realtime and --frames"))
         }
         return .success(options)
     }

@@ -1,4 +1,5 @@
 import Testing
+import MoteNode
 import MoteCLI
 
 @Suite struct OptionsTests {
@@ -51,5 +52,39 @@ import MoteCLI
         #expect(error(["--fault", "smoke"]) == "unknown fault 'smoke' (expected nak, chip-id or stuck)")
         #expect(error(["--fault", "nak@9-3"]) == "fault window '9-3' must be A-B seconds with A < B")
         #expect(error(["--realtime", "--bench-samples", "10"]) == "--bench-samples runs on the virtual clock; drop --realtime")
+    }
+
+    @Test func downlinksForTheSimulatedModem() {
+        #expect(parse(["--config", "n.toml", "--downlink", "10:0100000258", "--downlink=3:ff"])?.downlinks
+                == [Downlink(port: 10, bytes: [0x01, 0x00, 0x00, 0x02, 0x58]), Downlink(port: 3, bytes: [0xFF])])
+        let needs = "option --downlink needs PORT:HEX with a port of 1...223 and at least one byte (10:0300), not "
+        #expect(error(["--config", "n.toml", "--downlink", "10"]) == needs + "'10'")
+        #expect(error(["--config", "n.toml", "--downlink", "0:03"]) == needs + "'0:03'")
+        #expect(error(["--config", "n.toml", "--downlink", "10:0"]) == needs + "'10:0'")
+        #expect(error(["--config", "n.toml", "--downlink", "10:"]) == needs + "'10:'")
+        #expect(error(["--downlink", "10:03"]) == "--downlink is for the simulated modem of a --config run on the virtual clock")
+        #expect(error(["--config", "n.toml", "--realtime", "--downlink", "10:03"])
+                == "--downlink is for the simulated modem of a --config run on the virtual clock")
+    }
+
+    @Test func benchFrames() {
+        #expect(parse(["--bench-frames", "20000"])?.benchFrames == 20000)
+        #expect(parse(["--bench-frames=5"])?.benchFormat == nil)
+        #expect(parse(["--bench-frames", "5", "--bench-format", "cayennelpp"])?.benchFormat == .cayenneLPP)
+        #expect(parse(["--bench-frames", "5", "--bench-format=mote"])?.benchFormat == .compact)
+        #expect(parse(["--bench-format", "senml+cbor", "--bench-frames", "5"])?.benchFormat == .senML)
+        #expect(error(["--bench-frames"]) == "option --bench-frames needs a value")
+        #expect(error(["--bench-frames", "0"]) == "option --bench-frames needs a positive whole number, not '0'")
+        #expect(error(["--bench-frames", "-3"]) == "option --bench-frames needs a positive whole number, not '-3'")
+        #expect(error(["--bench-frames", "5", "--bench-format", "senml"])
+                == "option --bench-format needs cayennelpp, mote or senml+cbor, not 'senml'")
+        #expect(error(["--bench-format", "mote"]) == "--bench-format needs --bench-frames")
+        let alone = "--bench-frames runs no node; drop --config, --i2c-bus, --bench-samples, --fault, --realtime and --frames"
+        #expect(error(["--bench-frames", "5", "--config", "node.toml"]) == alone)
+        #expect(error(["--bench-frames", "5", "--bench-samples", "10"]) == alone)
+        #expect(error(["--bench-frames", "5", "--i2c-bus", "/dev/i2c-1"]) == alone)
+        #expect(error(["--bench-frames", "5", "--fault", "nak"]) == alone)
+        #expect(error(["--bench-frames", "5", "--realtime"]) == alone)
+        #expect(error(["--bench-frames", "5", "--frames", "2"]) == alone)
     }
 }
