@@ -606,30 +606,24 @@ public final class Node<C: Clock, Sink: EventSink> {
                 var taken = 0
                 for pending in sensor.channels[index].pending {
                     let offset = Double((pending.at - now).nanoseconds / 1_000_000) / 1000  // ms: what the clock's text shows
-                    do {
-                        try frame.add(name: name, unit: unit, value: pending.value, offset: offset)
-                        taken += 1
-                        continue
-                    } catch {
-                        if case .tooLarge = error { full = true; break }
-                        if case .unregisteredUnit = error, !unit.isEmpty {
-                            if !sensor.channels[index].unitWarned {
-                                sensor.channels[index].unitWarned = true
-                                sink.emit(.warning("\(name): SenML has no unit \"\(unit)\"; its records go without one (said once per channel)", at: now))
-                            }
-                            unit = ""
-                            do {
-                                try frame.add(name: name, unit: unit, value: pending.value, offset: offset)
-                                taken += 1
-                                continue
-                            } catch {
-                                if case .tooLarge = error { full = true; break }
-                            }
+                    var added = Self.add(pending.value, offset: offset, name: name, unit: unit, to: &frame)
+                    if case .failure(.unregisteredUnit) = added, !unit.isEmpty {
+                        if !sensor.channels[index].unitWarned {
+                            sensor.channels[index].unitWarned = true
+                            sink.emit(.warning("\(name): SenML has no unit \"\(unit)\"; its records go without one (said once per channel)", at: now))
                         }
-                        // Never sendable (a name SenML refuses, say): dropped, not retried forever.
-                        sink.emit(.warning("\(name): \(DecimalText.shortest(pending.value)) left out of the SenML frame", at: now))
-                        taken += 1
+                        unit = ""
+                        added = Self.add(pending.value, offset: offset, name: name, unit: unit, to: &frame)
                     }
+                    switch added {
+                    case .success: break
+                    case .failure(.tooLarge): full = true
+                    case .failure(let error):
+                        // Never sendable (a name SenML refuses, say): dropped, not retried forever.
+                        sink.emit(.warning("\(name): \(DecimalText.shortest(pending.value)) left out of the SenML frame: \(error.description)", at: now))
+                    }
+                    if full { break }
+                    taken += 1
                 }
                 sensor.channels[index].pending.removeFirst(taken)
                 records += taken
@@ -637,6 +631,15 @@ public final class Node<C: Clock, Sink: EventSink> {
         }
         guard records > 0, let sequence = takeSequence(at: now) else { return }
         emitFrame(frame.bytes, sequence: sequence, at: now)
+    }
+
+    private static func add(_ value: Double, offset: Double, name: String, unit: String, to frame: inout SenMLFrame) -> Result<Void, SenMLError> {
+        do {
+            try frame.add(name: name, unit: unit, value: value, offset: offset)
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func degrade(_ sensor: ScheduledSensor, _ error: SensorError) {

@@ -133,26 +133,9 @@ public enum PayloadCodec {
         return "\(value)"
     }
 
-    /// A JavaScript string literal (also valid JSON).
+    /// A JavaScript string literal: JSON's (`JSValue.quoted`), with the two line terminators an
+    /// ES5 string literal cannot hold escaped as well.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}", "\u{2029}": out += "\\u" + String(scalar.value, radix: 16)  // line terminators in ES5 strings
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSValue.quoted(text).replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
     }
 }
