@@ -131,11 +131,25 @@ final class SimulatedBuses<C: Clock>: Buses {
     private let span: TimeSpan
     /// What the simulated modem's network holds for the node (`--downlink`).
     private let downlinks: [Downlink]
+    /// Where the run starts on the node's timeline (`--sim-start`): the stimuli cover
+    /// `start ..< start + span`.
+    private let start: Instant
+    /// The models' fault windows (`--faults`), on the same timeline.
+    private let faults: FaultPlan
 
-    init(clock: C, span: TimeSpan, downlinks: [Downlink] = []) {
+    init(clock: C, span: TimeSpan, downlinks: [Downlink] = [], start: Instant = .zero, faults: FaultPlan = FaultPlan()) {
         self.clock = clock
         self.span = span
         self.downlinks = downlinks
+        self.start = start
+        self.faults = faults
+    }
+
+    /// Each of `target`'s windows whose fault name `map` knows, as `inject(fault, from, until)`.
+    private func inject<Fault>(_ target: String, _ map: (String) -> Fault?, _ inject: (Fault, Instant, Instant) -> Void) {
+        for entry in faults.windows(target) {
+            if let fault = map(entry.fault) { inject(fault, .zero + entry.from, .zero + entry.until) }
+        }
     }
 
     func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> SimulatedI2CBus {
@@ -148,13 +162,32 @@ final class SimulatedBuses<C: Clock>: Buses {
             buses.append((name, bus))
         }
         let address = UInt8(truncatingIfNeeded: sensor.address ?? 0)
+        let id = sensor.id
         switch sensor.driver {
-        case "bme280": bus.attach(BME280Model(address: address, clock: clock))
-        case "sht4x": bus.attach(SHT4xModel(address: address, clock: clock))
-        case "sht3x": bus.attach(SHT3xModel(address: address, clock: clock))
-        case "bh1750": bus.attach(BH1750Model(address: address, clock: clock))
-        case "scd4x": bus.attach(SCD4xModel(address: address, clock: clock))
-        case "ads1115": bus.attach(ADS1115Model(address: address, clock: clock))
+        case "bme280":
+            let model = BME280Model(address: address, clock: clock)
+            inject(id, FaultPlan.bme280) { model.inject($0, from: $1, until: $2) }
+            bus.attach(model)
+        case "sht4x":
+            let model = SHT4xModel(address: address, clock: clock)
+            inject(id, FaultPlan.sht4x) { model.inject($0, from: $1, until: $2) }
+            bus.attach(model)
+        case "sht3x":
+            let model = SHT3xModel(address: address, clock: clock)
+            inject(id, FaultPlan.sht3x) { model.inject($0, from: $1, until: $2) }
+            bus.attach(model)
+        case "bh1750":
+            let model = BH1750Model(address: address, clock: clock)
+            inject(id, FaultPlan.bh1750) { model.inject($0, from: $1, until: $2) }
+            bus.attach(model)
+        case "scd4x":
+            let model = SCD4xModel(address: address, clock: clock)
+            inject(id, FaultPlan.scd4x) { model.inject($0, from: $1, until: $2) }
+            bus.attach(model)
+        case "ads1115":
+            let model = ADS1115Model(address: address, clock: clock)
+            inject(id, FaultPlan.ads1115) { model.inject($0, from: $1, until: $2) }
+            bus.attach(model)
         default: break
         }
         return bus
@@ -162,15 +195,17 @@ final class SimulatedBuses<C: Clock>: Buses {
 
     func input(_ sensor: SensorConfiguration) throws(SetupError) -> SimulatedGPIOLine {
         let line = SimulatedGPIOLine(name: sensor.line ?? sensor.id, clock: clock, edge: sensor.edge, debounce: sensor.debounce)
-        let minutes = span.nanoseconds / 60_000_000_000 + 1
+        for entry in faults.windows(sensor.id) where entry.fault == "chip-lost" { line.fail(from: .zero + entry.from, until: .zero + entry.until) }
+        // The stimuli are on the timeline from 0: a run from `start` sees the ones of its span.
+        let first = (start - .zero).nanoseconds / 1_000_000_000, last = first + span.nanoseconds / 1_000_000_000
         if sensor.driver == "pulse-counter" {
-            var start: Int64 = 0
-            while start < span.nanoseconds / 1_000_000_000 {  // a shower in the first hour of every six
-                line.pulses(count: 60, start: .zero + .seconds(start) + .milliseconds(3_500), period: .seconds(60), width: .milliseconds(80), bounces: 3)
-                start += 6 * 3_600
+            var shower = first / (6 * 3_600) * (6 * 3_600)
+            while shower < last {  // a shower in the first hour of every six
+                line.pulses(count: 60, start: .zero + .seconds(shower) + .milliseconds(3_500), period: .seconds(60), width: .milliseconds(80), bounces: 3)
+                shower += 6 * 3_600
             }
         } else {
-            for minute in 0..<minutes {
+            for minute in (first / 60)...(last / 60) {
                 line.change(to: true, at: .zero + .milliseconds(minute * 60_000 + 12_300))
                 line.change(to: false, at: .zero + .milliseconds(minute * 60_000 + 14_800))
             }
@@ -184,20 +219,30 @@ final class SimulatedBuses<C: Clock>: Buses {
 
     func oneWire(_ sensor: SensorConfiguration) throws(SetupError) -> (bus: DS18B20Model, device: String) {
         let model = sensor.device.map { DS18B20Model(id: $0, clock: clock) } ?? DS18B20Model(clock: clock)
+        inject(sensor.id, FaultPlan.ds18b20) { model.inject($0, from: $1, until: $2) }
         return (model, model.id)
     }
 
-    func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMS5003Model { PMS5003Model(clock: clock) }
+    func pms5003(_ sensor: SensorConfiguration) throws(SetupError) -> PMS5003Model {
+        let model = PMS5003Model(clock: clock)
+        inject(sensor.id, FaultPlan.pms5003) { model.inject($0, from: $1, until: $2) }
+        return model
+    }
 
     /// A modem of the dialect, joined at its first try, acknowledging confirmed frames, with
     /// the downlinks `--downlink` gave queued on its network side.
     func modem(_ uplink: UplinkConfiguration, dialect: ATModemDialect) throws(SetupError) -> LoRaModemModel {
         let model = LoRaModemModel(dialect: LoRaModemModel.Dialect(rawValue: dialect.rawValue) ?? .rak3172, clock: clock, name: uplink.modemPort)
         for downlink in downlinks { model.queueDownlink(port: downlink.port, bytes: downlink.bytes) }
+        inject("modem", FaultPlan.modem) { model.inject($0, from: $1, until: $2) }
         return model
     }
 
-    func gps(_ sensor: SensorConfiguration) throws(SetupError) -> NMEAGPSModel { NMEAGPSModel(clock: clock) }
+    func gps(_ sensor: SensorConfiguration) throws(SetupError) -> NMEAGPSModel {
+        let model = NMEAGPSModel(clock: clock)
+        inject(sensor.id, FaultPlan.gps) { model.inject($0, from: $1, until: $2) }
+        return model
+    }
 
     /// A meter whose registers hold plausible values for the channel names it is asked for.
     func modbus(_ sensor: SensorConfiguration) throws(SetupError) -> ModbusSlaveModel {
@@ -222,6 +267,7 @@ final class SimulatedBuses<C: Clock>: Buses {
         for (address, base) in waves where sensor.registerType == .input {
             model.animate(input: address, base: base, amplitude: max(base / 50, 1), period: .seconds(3600))
         }
+        inject(sensor.id, FaultPlan.modbus) { model.inject($0, from: $1, until: $2) }
         return model
     }
 

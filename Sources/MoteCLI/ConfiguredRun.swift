@@ -31,12 +31,33 @@ public enum ConfiguredRun {
                          + UplinkConfiguration.modemTransports.joined(separator: ", ") + ", on device models", to: .error)
             return 2
         }
+        var faults = FaultPlan()
+        if let file = options.faultsFile {
+            guard simulated, !options.realtime else {
+                Console.line("mote: --faults is for device models on the virtual clock: add --simulate", to: .error)
+                return 2
+            }
+            guard let text = Files.read(file, maximumLength: 1 << 20) else {
+                Console.line("mote: --faults \(file): " + (Files.exists(file) ? "cannot be read" : "no such file"), to: .error)
+                return 2
+            }
+            switch FaultPlan.parse(text, file: file, node: configuration) {
+            case .success(let plan): faults = plan
+            case .failure(let problems):
+                for message in problems.messages { Console.line("mote: " + message, to: .error) }
+                return 2
+            }
+        }
+        if options.simStart != nil && (!simulated || options.realtime) {
+            Console.line("mote: --sim-start is for device models on the virtual clock: add --simulate", to: .error)
+            return 2
+        }
         let sink = ConsoleSink(options)
         if simulated {
             if options.realtime {
                 return runSimulatedRealtime(configuration, options: options, sink: sink)
             }
-            return runSimulated(configuration, options: options, sink: sink)
+            return runSimulated(configuration, options: options, faults: faults, sink: sink)
         }
         return runOnBoard(configuration, board: board, options: options, sink: sink)
     }
@@ -90,9 +111,11 @@ public enum ConfiguredRun {
     }
 
     /// The node on device models and the virtual clock: a day runs in about a second.
-    private static func runSimulated(_ configuration: NodeConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
-        let clock = VirtualClock()
-        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400), downlinks: options.downlinks)
+    private static func runSimulated(_ configuration: NodeConfiguration, options: Options, faults: FaultPlan, sink: ConsoleSink) -> Int32 {
+        let start = Instant.zero + (options.simStart ?? .zero)
+        let clock = VirtualClock(start: start)
+        let buses = SimulatedBuses(clock: clock, span: options.simDuration ?? TimeSpan.seconds(86_400), downlinks: options.downlinks,
+                                   start: start, faults: faults)
         let state = options.stateDirectory.map { NodeState(directory: $0, node: configuration.name) }
         guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
@@ -105,11 +128,12 @@ public enum ConfiguredRun {
         // time N uplink intervals take (a node with nothing framed would otherwise spin forever).
         let settings = node.settings
         let frames = options.frames ?? (options.simDuration == nil ? MoteCommand.defaultSimulatedFrames : nil)
-        let end = options.simDuration.map { Instant.zero + $0 }
-            ?? Instant.zero + settings.firstUplink + settings.uplinkInterval * Int64((frames ?? 1) - 1) + TimeSpan(nanoseconds: 1)
+        let end = options.simDuration.map { start + $0 }
+            ?? start + settings.firstUplink + settings.uplinkInterval * Int64((frames ?? 1) - 1) + TimeSpan(nanoseconds: 1)
         node.run(frames: frames, until: end)
         pump.service()
         state?.close(node)
+        pump.report()
         return 0
     }
 
@@ -181,6 +205,7 @@ public enum ConfiguredRun {
         node.run(frames: options.frames)
         pump.service()
         state.close(node)
+        pump.report()
         Console.flush()
         return 0
     }

@@ -115,6 +115,11 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
     /// The frame's event line goes to the console once the frame is in the queue (durably, with
     /// a state directory): what "accepted" means. Not when the console is the transport.
     let announce: Bool
+    /// Frames this run put in the queue, and what the queue held and had counted when opened.
+    private var accepted = 0
+    private var carried = 0
+    private var droppedAtOpen: UInt64 = 0
+    private var rejectedAtOpen: UInt64 = 0
 
     /// Opens the queue and the transport; nil (and said why) when the queue cannot be trusted
     /// or the transport's port cannot be opened.
@@ -154,6 +159,9 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
             transport = .stdout(StdoutTransport(clock: clock, json: console.format == .jsonl))
         }
         uplink = Uplink(queue: queue, transport: transport, gate: gate, confirmed: uplinkSettings.confirmed)
+        carried = queue.count
+        droppedAtOpen = queue.dropped
+        rejectedAtOpen = queue.rejected
         let now = clock.now()
         let recovery = queue.recovery
         if recovery.cutBytes > 0 {
@@ -174,6 +182,7 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
             console.emit(.warning("frame #\(frame.sequence) not queued: \(error.description); it is lost", at: at))
             return
         }
+        accepted += 1
         if announce {
             console.emit(.frame(frame, at: at))
             Console.flush()  // a kill right after must not take the line with it
@@ -181,6 +190,28 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
         // Downlinks wait for the next service between the node's deadlines: their answers are
         // frames of the node, which is in the middle of emitting this one.
         uplink.service(now: clock.now(), events: &console)
+    }
+
+    /// This run's accounts so far.
+    var totals: UplinkTotals {
+        var totals = UplinkTotals()
+        totals.accepted = accepted
+        totals.sent = uplink.sent
+        totals.dropped = Int(uplink.queue.dropped - droppedAtOpen)
+        totals.rejected = Int(uplink.queue.rejected - rejectedAtOpen)
+        totals.queued = uplink.queue.count
+        totals.carried = carried
+        totals.droppedTotal = uplink.queue.dropped
+        totals.rejectedTotal = uplink.queue.rejected
+        return totals
+    }
+
+    /// The `uplink` accounts line at a stop, where frame lines mean "accepted" (not when the
+    /// console is the transport).
+    func report() {
+        guard announce else { return }
+        console.emit(.uplink(totals, at: clock.now()))
+        Console.flush()
     }
 
     /// What to do with a downlink (`applyDownlinks`); nil: they are only logged.

@@ -35,6 +35,12 @@ public struct Options: Equatable {
     /// `--downlink 10:0300`: downlinks the simulated modem's network holds for the node, each
     /// delivered after one of its uplinks, in order.
     public var downlinks: [Downlink] = []
+    /// `--sim-start 3d`: a virtual-clock run starts this far into the node's timeline (the
+    /// clock, the models' stimuli and `--faults` windows all count from the timeline's 0), so
+    /// consecutive runs continue one timeline.
+    public var simStart: TimeSpan?
+    /// `--faults FILE`: the device models' fault windows on that timeline (`FaultPlan`).
+    public var faultsFile: String?
 
     /// `--fault nak@5-20`: a model fault, optionally limited to a window of node time in seconds.
     public struct FaultSpec: Equatable {
@@ -79,7 +85,7 @@ public struct Options: Equatable {
                mote --bench-frames N [--bench-format F]
                mote --config NODE.toml [--board BOARD.toml] [--simulate] [--sim-duration D]
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
-                    [--downlink PORT:HEX ...]
+                    [--downlink PORT:HEX ...] [--sim-start D] [--faults FILE]
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
 
         Runs a Mote node. With no options it runs the simulated board: one of every supported
@@ -114,6 +120,10 @@ public struct Options: Equatable {
           --sim-duration D    simulate D of node time (e.g. 24h) as fast as possible
           --state-dir DIR     keep state (the frame counter) here, not in storage.state_dir;
                               virtual-clock runs keep none unless this is given
+          --sim-start D       start the virtual clock D into the node's timeline (e.g. 3d),
+                              so that runs one after another continue one timeline
+          --faults FILE       device-model faults by window of that timeline, one a line:
+                              TARGET FAULT FROM UNTIL (a sensor id or modem; docs/soak.md)
           --check             validate, print the normalized node, and exit
           --list-drivers      print the supported parts, one per line
           -h, --help          print this text
@@ -150,7 +160,7 @@ public struct Options: Equatable {
             case "--simulate": options.simulate = true
             case "--check": options.check = true
             case "--quiet": options.quiet = true
-            case "--config", "--board", "--state-dir", "--sim-duration":
+            case "--config", "--board", "--state-dir", "--sim-duration", "--sim-start", "--faults":
                 let text: String
                 switch value(for: name, inline: inline) {
                 case .success(let v): text = v
@@ -161,6 +171,12 @@ public struct Options: Equatable {
                 case "--config": options.config = text
                 case "--board": options.board = text
                 case "--state-dir": options.stateDirectory = text
+                case "--faults": options.faultsFile = text
+                case "--sim-start":
+                    guard let span = DurationText.parse(text) else {
+                        return .failure(UsageError("option --sim-start needs a duration such as 3d or 36h (0s for the start), not '\(text)'"))
+                    }
+                    options.simStart = span
                 default:
                     guard let span = DurationText.parse(text), span > .zero else {
                         return .failure(UsageError("option --sim-duration needs a duration such as 24h or 90m, not '\(text)'"))
@@ -229,6 +245,12 @@ public struct Options: Equatable {
         if options.config == nil && (options.board != nil || options.simulate || options.simDuration != nil
                                      || options.stateDirectory != nil || options.check) {
             return .failure(UsageError("--board, --simulate, --sim-duration, --state-dir and --check need --config"))
+        }
+        if options.config == nil && (options.simStart != nil || options.faultsFile != nil) {
+            return .failure(UsageError("--sim-start and --faults need --config"))
+        }
+        if options.realtime && (options.simStart != nil || options.faultsFile != nil) {
+            return .failure(UsageError("--sim-start and --faults run on the virtual clock; drop --realtime"))
         }
         if options.config != nil && (options.i2cBus != nil || options.benchSamples != nil || !options.faults.isEmpty) {
             return .failure(UsageError("--i2c-bus, --bench-samples and --fault are for the built-in simulated board; drop --config"))

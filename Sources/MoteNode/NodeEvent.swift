@@ -17,6 +17,30 @@ public enum NodeEvent: Equatable {
     case warning(String, at: Instant)
     /// The network sent a downlink, and what the node did with it ("applied ...", or why not).
     case downlink(Downlink, result: String, at: Instant)
+    /// The uplink's accounts when the node stops (a queue and a transport other than standard
+    /// output): what this run accepted, sent, dropped and rejected, what it found waiting and leaves.
+    case uplink(UplinkTotals, at: Instant)
+}
+
+/// One run's uplink accounts: `carried + accepted == sent + dropped + rejected + queued`, exactly.
+public struct UplinkTotals: Equatable {
+    /// Frames accepted into the queue by this run.
+    public var accepted = 0
+    /// Frames the transport took (acknowledged, when confirmed) in this run.
+    public var sent = 0
+    /// Frames dropped by this run because the queue was full, oldest first.
+    public var dropped = 0
+    /// Frames the transport refused for good in this run.
+    public var rejected = 0
+    /// Frames waiting in the queue now.
+    public var queued = 0
+    /// Frames that were waiting in the queue when this run opened it (after its recovery).
+    public var carried = 0
+    /// The queue's persistent drop and reject counts, over its whole life.
+    public var droppedTotal: UInt64 = 0
+    public var rejectedTotal: UInt64 = 0
+
+    public init() {}
 }
 
 public enum SensorState: Equatable {
@@ -64,6 +88,10 @@ public enum EventText {
         case .downlink(let downlink, let result, let at):
             return "{\"type\":\"downlink\",\"t\":\(at.milliseconds),\"port\":\(downlink.port),\"hex\":\"\(Hex.encode(downlink.bytes))\","
                 + "\"result\":\(JSONText.quoted(result))}"
+        case .uplink(let totals, let at):
+            return "{\"type\":\"uplink\",\"t\":\(at.milliseconds),\"accepted\":\(totals.accepted),\"sent\":\(totals.sent),"
+                + "\"dropped\":\(totals.dropped),\"rejected\":\(totals.rejected),\"queued\":\(totals.queued),\"carried\":\(totals.carried),"
+                + "\"dropped_total\":\(totals.droppedTotal),\"rejected_total\":\(totals.rejectedTotal)}"
         }
     }
 
@@ -90,6 +118,10 @@ public enum EventText {
             return "\(time(at))  warning: \(text)"
         case .downlink(let downlink, let result, let at):
             return "\(time(at))  downlink  port \(downlink.port)  \(Hex.encode(downlink.bytes))  \(result)"
+        case .uplink(let totals, let at):
+            return "\(time(at))  uplink  accepted \(totals.accepted), sent \(totals.sent), dropped \(totals.dropped), "
+                + "rejected \(totals.rejected), queued \(totals.queued) (\(totals.carried) carried from before; "
+                + "\(totals.droppedTotal) dropped and \(totals.rejectedTotal) rejected over the queue's life)"
         }
     }
 

@@ -12,7 +12,7 @@ public final class SimulatedGPIOLine: GPIOPin {
     private var debouncer: Debouncer?
     private let edge: GPIOLineSettings.Edge
     private var sequence: UInt64 = 0
-    private var failure: (from: Instant, until: Instant?)?
+    private var failures: [(from: Instant, until: Instant?)] = []
     /// Every level an output was driven to, with the time: what a test checks.
     public private(set) var driven: [(at: Instant, level: Bool)] = []
 
@@ -44,13 +44,15 @@ public final class SimulatedGPIOLine: GPIOPin {
         }
     }
 
-    /// The line's chip goes away (reads fail with ENODEV) from `from` until `until`.
+    /// The line's chip goes away (reads fail with ENODEV) from `from` until `until`; each call
+    /// adds a window.
     public func fail(from: Instant, until: Instant? = nil) {
-        failure = (from, until)
+        failures.append((from, until))
     }
 
     private func check(_ operation: String) throws(GPIOError) {
-        if let failure, clock.now() >= failure.from, failure.until.map({ clock.now() < $0 }) ?? true {
+        let now = clock.now()
+        for failure in failures where now >= failure.from && (failure.until.map { now < $0 } ?? true) {
             throw GPIOError(errno: .ENODEV, operation: operation, chip: "sim-gpio", line: name)
         }
     }

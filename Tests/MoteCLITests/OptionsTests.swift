@@ -88,3 +88,32 @@ import MoteCLI
         #expect(error(["--bench-frames", "5", "--frames", "2"]) == alone)
     }
 }
+
+@Suite struct SoakOptionsTests {
+    func error(_ arguments: [String]) -> String? {
+        if case .failure(let error) = Options.parse(arguments) { return error.message }
+        return nil
+    }
+
+    @Test func simStartAndFaults() {
+        guard case .success(let options) = Options.parse(["--config", "n.toml", "--sim-start", "10d2h", "--faults=f.txt"]) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(options.simStart == .seconds(10 * 86_400 + 7_200))
+        #expect(options.faultsFile == "f.txt")
+        guard case .success(let zero) = Options.parse(["--config", "n.toml", "--sim-start", "0s"]) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(zero.simStart == .zero)
+    }
+
+    @Test func theirMistakes() {
+        #expect(error(["--config", "n.toml", "--sim-start", "ten"]) == "option --sim-start needs a duration such as 3d or 36h (0s for the start), not 'ten'")
+        #expect(error(["--config", "n.toml", "--faults"]) == "option --faults needs a value")
+        #expect(error(["--sim-start", "1d"]) == "--sim-start and --faults need --config")
+        #expect(error(["--faults", "f.txt"]) == "--sim-start and --faults need --config")
+        #expect(error(["--config", "n.toml", "--realtime", "--faults", "f.txt"]) == "--sim-start and --faults run on the virtual clock; drop --realtime")
+    }
+}
