@@ -10,6 +10,27 @@ private final class Collector: @unchecked Sendable {
     init(host: String = "127.0.0.1") throws { socket = try UDPCollectorSocket(host: host) }
 }
 
+/// Runs `body` on a thread of its own and hands back its result: the collector must answer
+/// while the transport blocks in `send`, and a task of Swift's cooperative pool may not get a
+/// thread at all while parallel tests block the pool's few.
+private final class Answering<T>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () -> T) {
+        let thread = Thread { [self] in
+            result = body()
+            done.signal()
+        }
+        thread.start()
+    }
+
+    var value: T? {
+        done.wait()
+        return result
+    }
+}
+
 /// Real sockets on loopback: the transport against a bound UDP socket in the test.
 @Suite(.serialized) struct UDPTransportTests {
     let frame = Frame(sequence: 7, port: 2, format: "senml+cbor", bytes: [0x81, 0xA1, 0x02, 0x01])
@@ -48,31 +69,33 @@ private final class Collector: @unchecked Sendable {
         #expect(reason.hasPrefix("connect to no-such-host.invalid:9: cannot resolve: "), "\(reason)")
     }
 
-    @Test func acknowledgementWithDownlink() async throws {
+    @Test func acknowledgementWithDownlink() throws {
         let collector = try Collector()
-        var transport = UDPTransport(host: "127.0.0.1", port: collector.socket.port, node: "weather-1", acknowledgements: true)
+        // A generous wait for the answer: it is how long a failure takes, not a speed check.
+        var transport = UDPTransport(host: "127.0.0.1", port: collector.socket.port, node: "weather-1", acknowledgements: true,
+                                     ackTimeout: .seconds(20))
         #expect(transport.connect() == .ready)
-        let answered = Task.detached { () -> String? in
-            guard let datagram = collector.socket.receive(timeout: .seconds(2)) else { return nil }
+        let answered = Answering { () -> String? in
+            guard let datagram = collector.socket.receive(timeout: .seconds(20)) else { return nil }
             collector.socket.answer(Array(#"{"ack":6}"#.utf8))      // late answer to an earlier frame: skipped
             collector.socket.answer(Array("hello".utf8))            // not an answer: skipped
             collector.socket.answer(Array(#"{"ack":7,"downlink":{"port":10,"hex":"01ff"}}"#.utf8))
             return String(decoding: datagram, as: UTF8.self)
         }
         #expect(transport.send(frame, confirmed: false) == .sent(acknowledged: true, downlink: Downlink(port: 10, bytes: [0x01, 0xFF])))
-        #expect(await answered.value == Self.expectedDatagram)
+        #expect(answered.value == Self.expectedDatagram)
     }
 
-    @Test func confirmedFrameWaitsForAnAckWithoutDownlink() async throws {
+    @Test func confirmedFrameWaitsForAnAckWithoutDownlink() throws {
         let collector = try Collector()
-        var transport = UDPTransport(host: "127.0.0.1", port: collector.socket.port, node: "weather-1")
+        var transport = UDPTransport(host: "127.0.0.1", port: collector.socket.port, node: "weather-1", ackTimeout: .seconds(20))
         #expect(transport.connect() == .ready)
-        let answered = Task.detached { () -> Bool in
-            guard collector.socket.receive(timeout: .seconds(2)) != nil else { return false }
+        let answered = Answering { () -> Bool in
+            guard collector.socket.receive(timeout: .seconds(20)) != nil else { return false }
             return collector.socket.answer(Array(#"{ "ack" : 7 }"#.utf8))
         }
         #expect(transport.send(frame, confirmed: true) == .sent(acknowledged: true, downlink: nil))
-        #expect(await answered.value)
+        #expect(answered.value == true)
     }
 
     @Test func noAnswerIsRetry() throws {
