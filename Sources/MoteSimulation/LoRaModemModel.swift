@@ -56,9 +56,16 @@ public final class LoRaModemModel: SerialPort {
     public private(set) var joined = false
     /// Join attempts made, successful or not.
     public private(set) var joinAttempts = 0
-    /// Command lines received (without CR LF), in order.
+    /// Command lines received (without CR LF), in order; the newest `logLimit`.
     public private(set) var commands: [String] = []
     public private(set) var uplinks: [Uplink] = []
+    /// How many of the newest commands and uplinks are kept for inspection: a month-long soak
+    /// must not see the model's own log as the node's memory growth.
+    public var logLimit = 1000
+
+    private func trimUplinks() {
+        if uplinks.count > logLimit { uplinks.removeFirst(uplinks.count - logLimit) }
+    }
     public var queuedDownlinks: Int { downlinks.count }
 
     private let clock: any Clock
@@ -122,6 +129,7 @@ public final class LoRaModemModel: SerialPort {
             guard !command.isEmpty else { continue }
             let text = String(decoding: command, as: UTF8.self)
             commands.append(text)
+            if commands.count > logLimit { commands.removeFirst(commands.count - logLimit) }
             // Parts answer within milliseconds; none of the manuals gives a figure.
             handle(text, at: arrived + .milliseconds(10))
         }
@@ -273,6 +281,7 @@ public final class LoRaModemModel: SerialPort {
             guard joined else { return status("AT_NO_NETWORK_JOINED") }
             status("OK")
             uplinks.append(Uplink(port: UInt8(port), bytes: bytes, confirmed: confirmMode))
+            trimUplinks()
             let done = start + transmitTime
             busyUntil = done
             let answer = networkAnswer(confirmed: confirmMode)
@@ -326,6 +335,7 @@ public final class LoRaModemModel: SerialPort {
             }
             guard joined else { return emit(prefix + "Please join network first", at: start) }
             uplinks.append(Uplink(port: e5Port, bytes: bytes, confirmed: confirmed))
+            trimUplinks()
             emit(confirmed ? [prefix + "Start", prefix + "Wait ACK"] : [prefix + "Start"], at: start)
             let done = start + transmitTime
             busyUntil = done
@@ -370,6 +380,7 @@ public final class LoRaModemModel: SerialPort {
         guard bytes.count <= maximumPayload else { return emit("invalid_data_len", at: start) }
         emit("ok", at: start)
         uplinks.append(Uplink(port: UInt8(port), bytes: bytes, confirmed: confirmed))
+        trimUplinks()
         let done = start + transmitTime
         busyUntil = done
         let answer = networkAnswer(confirmed: confirmed)
