@@ -175,7 +175,7 @@ public struct UplinkQueue<Storage: QueueStorage> {
             let excess = count - self.limit
             recovery.droppedOverLimit = excess
             removed += excess
-            dropped += UInt64(excess)
+            dropped = Self.adding(dropped, UInt64(excess))
             recomputeLiveBytes()
             try appendRecords(headRecord())
         }
@@ -204,14 +204,14 @@ public struct UplinkQueue<Storage: QueueStorage> {
         var oldest: Frame?
         if count >= limit {
             oldest = head
-            bytes += Self.record(Self.headBody(removed: removed + 1, dropped: dropped + 1, rejected: rejected))
+            bytes += Self.record(Self.headBody(removed: removed + 1, dropped: Self.adding(dropped, 1), rejected: rejected))
         }
         let record = Self.record(Self.frameBody(frame))
         try appendRecords(bytes + record)
         if oldest != nil {
             liveBytes -= Self.record(Self.frameBody(records[removed])).count
             removed += 1
-            dropped += 1
+            dropped = Self.adding(dropped, 1)
         }
         records.append(frame)
         liveBytes += record.count
@@ -224,7 +224,7 @@ public struct UplinkQueue<Storage: QueueStorage> {
     public mutating func removeHead(rejected isRejected: Bool = false) throws(UplinkQueueError) {
         guard let frame = head else { return }
         removed += 1
-        if isRejected { rejected += 1 }
+        if isRejected { rejected = Self.adding(rejected, 1) }
         liveBytes -= Self.record(Self.frameBody(frame)).count
         try appendRecords(headRecord())
         try compactIfWorthIt()
@@ -335,6 +335,13 @@ public struct UplinkQueue<Storage: QueueStorage> {
         let format = String(decoding: bytes[(start + 7)..<(start + 7 + formatLength)], as: UTF8.self)
         let payload = Array(bytes[(start + 7 + formatLength)..<(start + size)])
         records.append(Frame(sequence: Self.readU32(bytes, start + 1), port: bytes[start + 5], format: format, bytes: payload))
+    }
+
+    /// The lifetime counts saturate: a log's head record may say any count (its checksum only
+    /// says it is the one written), and one more must not trap the node.
+    static func adding(_ count: UInt64, _ more: UInt64) -> UInt64 {
+        let (sum, overflow) = count.addingReportingOverflow(more)
+        return overflow ? .max : sum
     }
 
     // MARK: encoding (little-endian)
