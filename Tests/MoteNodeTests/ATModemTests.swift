@@ -276,6 +276,8 @@ let temperatureFrame = Frame(sequence: 0, port: 2, format: "cayenne-lpp", bytes:
     @Test func e5EveryErrorReplyHasItsOutcome() {
         let table: [(String, UplinkOutcome)] = [
             ("+MSGHEX: No band in 13469ms", .retry(after: .milliseconds(13469), reason: "no free band for 13469 ms ('+MSGHEX: No band in 13469ms' to AT+MSGHEX)")),
+            // A wait of at least a second, so a modem that says 0 again and again does not spin the uplink.
+            ("+MSGHEX: No band in 0ms", .retry(after: .seconds(1), reason: "no free band for 1 s ('+MSGHEX: No band in 0ms' to AT+MSGHEX)")),
             ("+MSGHEX: DR error", .retry(after: .seconds(5), reason: "modem error ('+MSGHEX: DR error' to AT+MSGHEX)")),
             ("+MSGHEX: ERROR(-1)", .rejected(reason: "refused as invalid ('+MSGHEX: ERROR(-1)' to AT+MSGHEX)")),
             ("+MSGHEX: ERROR(-12)", .rejoin(reason: "modem not in LoRaWAN OTAA mode ('+MSGHEX: ERROR(-12)' to AT+MSGHEX)")),

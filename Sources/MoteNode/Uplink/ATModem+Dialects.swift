@@ -218,7 +218,8 @@ struct DialectSpec {
                 // "No band in 13469ms"
                 let digits = Array(text.utf8.dropFirst(rule.text.utf8.count).prefix { $0 >= 0x30 && $0 <= 0x39 })
                 guard let ms = DialectSpec.decimal(digits) else { return .failure(.dutyCycle) }
-                return .failure(.retryAfter(.milliseconds(Int64(ms))))
+                // At least a second: "No band in 0ms" again and again must not spin the uplink.
+                return .failure(.retryAfter(.milliseconds(Int64(max(ms, 1000)))))
             case .errorCode:
                 // The error code table: -1 parameter invalid, -12 unavailable in this mode,
                 // -21 command too long; the rest say our line was not understood.
