@@ -143,30 +143,33 @@ public enum ConfiguredRun {
         let clock = MonotonicClock()
         let buses = SimulatedBuses(clock: clock, span: TimeSpan.seconds(86_400))
         let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
-        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
+        let watchdog = ServiceWatchdog(ServiceNotifier.fromEnvironment(), clock: clock)
+        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink, keepAlive: { watchdog.ping() }),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         pump.applyDownlinks(to: node, configuration: configuration)
         defer { pump.detachDownlinks() }  // the handler holds the node, which holds the pump
-        return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
+        return supervise(node, pump: pump, state: state, watchdog: watchdog, clock: clock, configuration: configuration, options: options)
     }
 
     private static func runOnBoard(_ configuration: NodeConfiguration, board: BoardConfiguration, options: Options, sink: ConsoleSink) -> Int32 {
         let clock = MonotonicClock(fromBoot: true)  // the timeline of GPIO edge timestamps
         let buses = LinuxBuses(clock: clock, board: board)
         let state = NodeState(directory: options.stateDirectory ?? configuration.storage.stateDirectory, node: configuration.name)
-        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink),
+        let watchdog = ServiceWatchdog(ServiceNotifier.fromEnvironment(), clock: clock)
+        guard let pump = UplinkPump(configuration, state: state, buses: buses, console: sink, keepAlive: { watchdog.ping() }),
               let node = build(configuration, buses: buses, sink: QueueingSink(pump: pump), file: options.config ?? "") else { return 1 }
         pump.applyDownlinks(to: node, configuration: configuration)
         defer { pump.detachDownlinks() }  // the handler holds the node, which holds the pump
-        return supervise(node, pump: pump, state: state, clock: clock, configuration: configuration, options: options)
+        return supervise(node, pump: pump, state: state, watchdog: watchdog, clock: clock, configuration: configuration, options: options)
     }
 
     /// Runs `node` on the real clock: READY once it is built, watchdog pings at half the
     /// interval systemd asked for, and on SIGTERM or SIGINT the pending values are queued (and
     /// sent if the link takes them) and the state saved before the exit. The queue is durable
     /// at every instant, so a kill loses nothing accepted either.
-    static func supervise<C: Clock, Sink: EventSink, ModemPort: SerialPort>(_ node: Node<C, Sink>, pump: UplinkPump<C, ModemPort>, state: NodeState, clock: C,
-                                                     configuration: NodeConfiguration, options: Options) -> Int32 {
+    static func supervise<C: Clock, Sink: EventSink, ModemPort: SerialPort>(_ node: Node<C, Sink>, pump: UplinkPump<C, ModemPort>, state: NodeState,
+                                                                         watchdog: ServiceWatchdog, clock: C,
+                                                                         configuration: NodeConfiguration, options: Options) -> Int32 {
         guard state.attach(to: node) else { return 1 }
         let signals: TerminationSignals
         do {
@@ -175,17 +178,12 @@ public enum ConfiguredRun {
             Console.line("mote: cannot watch for SIGTERM: \(error.description)", to: .error)
             return 1
         }
-        let notifier = ServiceNotifier.fromEnvironment()
-        let pingEvery = notifier?.watchdogInterval.map { TimeSpan(nanoseconds: $0.nanoseconds / 2) }
-        var nextPing = clock.now()
+        let notifier = watchdog.notifier
         node.sleeper = { deadline, descriptors in
             while true {
-                if let pingEvery, clock.now() >= nextPing {
-                    _ = notifier?.watchdog()
-                    nextPing = clock.now() + pingEvery
-                }
+                watchdog.ping()
                 var until = deadline
-                if pingEvery != nil, nextPing < until { until = nextPing }
+                if let due = watchdog.due, due < until { until = due }
                 let ready = Poller.wait(readable: descriptors + [signals.fileDescriptor], until: until, clock: clock)
                 if ready.contains(where: { $0.index == descriptors.count }), let signal = signals.take() {
                     if signal == .terminate {
@@ -200,8 +198,9 @@ public enum ConfiguredRun {
             }
         }
         node.sleeper = pump.serviced(node.sleeper)
-        pump.service()  // what the queue holds from before goes first
+        // Ready once the sensors are built: a modem's join, in the first service, can take minutes.
         _ = notifier?.ready(status: "\(configuration.name): \(configuration.sensors.count) sensors")
+        pump.service()  // what the queue holds from before goes first
         node.run(frames: options.frames)
         pump.service()
         state.close(node)

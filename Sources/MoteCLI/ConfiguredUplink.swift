@@ -39,7 +39,7 @@ enum ConfiguredTransport<C: Clock, ModemPort: SerialPort>: UplinkTransport {
     case stdout(StdoutTransport<C>)
     case file(FileTransport<C>)
     case udp(UDPTransport)
-    case modem(ATModem<ModemPort, C>)
+    case modem(ATModem<KeepAlivePort<ModemPort, C>, C>)
 
     var name: String {
         switch self {
@@ -123,7 +123,10 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
 
     /// Opens the queue and the transport; nil (and said why) when the queue cannot be trusted
     /// or the transport's port cannot be opened.
-    init?<B: Buses>(_ configuration: NodeConfiguration, state: NodeState?, buses: B, console: ConsoleSink) where B.C == C, B.ModemPort == ModemPort {
+    /// `keepAlive` runs at least once a second while a modem reply is awaited (the service
+    /// watchdog's ping).
+    init?<B: Buses>(_ configuration: NodeConfiguration, state: NodeState?, buses: B, console: ConsoleSink,
+                    keepAlive: @escaping () -> Void = {}) where B.C == C, B.ModemPort == ModemPort {
         let clock = buses.clock
         self.clock = clock
         self.console = console
@@ -151,7 +154,7 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
                 Console.line("mote: uplink.modem_port: " + error.message, to: .error)
                 return nil
             }
-            transport = .modem(ATModem(port: port, clock: clock, dialect: dialect))
+            transport = .modem(ATModem(port: KeepAlivePort(port, clock: clock, keepAlive: keepAlive), clock: clock, dialect: dialect))
             if let budget = DutyCycleBudget(link: uplinkSettings.link, dataRate: uplinkSettings.dataRate, fairUse: uplinkSettings.fairUse) {
                 gate = .radio(budget)
             }
@@ -267,7 +270,7 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
                 status = NodeStatus(uptimeSeconds: NodeStatus.field32((now - started).nanoseconds / 1_000_000_000),
                                     framesSent: NodeStatus.field32(Int64(node.framesSent)),
                                     queueDepth: NodeStatus.field16(self.uplink.queue.count),
-                                    drops: NodeStatus.field32(Int64(self.uplink.queue.dropped)),
+                                    drops: NodeStatus.field32(Int64(clamping: self.uplink.queue.dropped)),
                                     firmwareVersion: 0, degradedSensors: UInt8(min(node.degradedSensors, 255)))
             }
             for reply in DownlinkReply.frames(ack: outcome.ack, status: status, capacity: node.settings.frameCapacity) {

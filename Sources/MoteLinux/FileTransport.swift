@@ -34,7 +34,9 @@ public struct FileTransport<C: Clock>: UplinkTransport {
         if let errno = Files.append(path, Array(line.utf8)) {
             // Gone (moved away by logrotate, say): make it again on the next connect.
             if errno == .ENOENT { return .rejoin(reason: "\(path) is gone") }
-            return .retry(after: .seconds(10), reason: "cannot append to \(path): \(errno.name)")
+            // A full disk may have taken half the line: connect again, which ends it, so the
+            // next try starts a line of its own.
+            return .rejoin(reason: "cannot append to \(path): \(errno.name)")
         }
         return .sent(acknowledged: confirmed ? true : nil, downlink: nil)
     }

@@ -73,3 +73,30 @@ public struct ServiceNotifier {
         }
     }
 }
+
+/// systemd's watchdog, pinged at half the interval it asked for, from wherever the node is
+/// waiting: its sleep between deadlines, and a modem's replies that can take a minute (a
+/// confirmed send) or three (a RAK3172 join of nine attempts).
+public final class ServiceWatchdog {
+    public let notifier: ServiceNotifier?
+    private let every: TimeSpan?
+    private let clock: MonotonicClock
+    private var next: Instant
+
+    public init(_ notifier: ServiceNotifier?, clock: MonotonicClock) {
+        self.notifier = notifier
+        self.every = notifier?.watchdogInterval.map { TimeSpan(nanoseconds: $0.nanoseconds / 2) }
+        self.clock = clock
+        self.next = clock.now()
+    }
+
+    /// When the next ping is due; nil when systemd asked for none.
+    public var due: Instant? { every == nil ? nil : next }
+
+    /// Pings if it is time.
+    public func ping() {
+        guard let every, clock.now() >= next else { return }
+        _ = notifier?.watchdog()
+        next = clock.now() + every
+    }
+}

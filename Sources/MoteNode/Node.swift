@@ -146,6 +146,8 @@ struct ChannelState {
     var waited = false
     /// Its unit has no SenML name (warned once).
     var unitWarned = false
+    /// Its run outgrew what a frame carries before it was sent (warned once).
+    var overflowed = false
 
     init(_ plan: ChannelPlan) {
         self.plan = plan
@@ -439,7 +441,16 @@ public final class Node<C: Clock, Sink: EventSink> {
             var output = sensor.channels[index].chain.process(Sample(value: value, timestamp: now))
             output.report = output.report && sensor.channels[index].plan.field != nil  // only what goes on air counts as reported
             if output.report, let reportedValue = output.value {
-                if sensor.channels[index].pending.count >= settings.valuesPerChannel { sensor.channels[index].pending.removeFirst() }
+                if sensor.channels[index].pending.count >= settings.valuesPerChannel {
+                    sensor.channels[index].pending.removeFirst()
+                    // CayenneLPP keeps only the newest by design; a run that is full and still
+                    // not sent (no room in the pack, no frame number) loses its oldest: said once.
+                    if settings.valuesPerChannel > 1 && !sensor.channels[index].overflowed {
+                        sensor.channels[index].overflowed = true
+                        sink.emit(.warning("\(sensor.location) \(sensor.channels[index].plan.channel.name): more than \(settings.valuesPerChannel) values waiting for a frame; "
+                                           + "the oldest are dropped (said once per channel)", at: now))
+                    }
+                }
                 sensor.channels[index].pending.append(PendingValue(value: reportedValue, at: now))
                 if settings.valuesPerChannel > 1, sensor.channels[index].pending.count == settings.valuesPerChannel { runFull = true }
                 reported = true
@@ -587,47 +598,56 @@ public final class Node<C: Clock, Sink: EventSink> {
         for (frame, sequence) in zip(encoded.frames, sequences) { emitFrame(frame, sequence: sequence, at: now) }
     }
 
-    /// Builds a SenML pack of the pending values, oldest channels first, each value a record
+    /// Builds a SenML pack of the pending values, the channels waiting longest first, each value a record
     /// with its time relative to the frame's; what does not fit waits for the next frame. A
     /// unit SenML has no name for goes without one (warned once per channel).
     private func sendSenML(node: String, names: [UInt8: String]) {
         let now = clock.now()
-        guard sensors.contains(where: { $0.channels.contains { $0.plan.field != nil && !$0.pending.isEmpty } }),
-              sequenceAvailable(at: now) else { return }
+        var candidates: [(sensor: Int, channel: Int, lastSent: Int64)] = []
+        for (sensorIndex, sensor) in sensors.enumerated() {
+            for (channelIndex, state) in sensor.channels.enumerated() where state.plan.field != nil && !state.pending.isEmpty {
+                candidates.append((sensorIndex, channelIndex, state.lastSent))
+            }
+        }
+        guard !candidates.isEmpty, sequenceAvailable(at: now) else { return }
+        // Those waiting longest first, as in CayenneLPP: on a full pack no channel starves.
+        var ordered = candidates.enumerated().map { ($0.offset, $0.element) }
+        ordered.sort { $0.1.lastSent != $1.1.lastSent ? $0.1.lastSent < $1.1.lastSent : $0.0 < $1.0 }
         var frame = SenMLFrame(node: node, time: nil, capacity: settings.frameCapacity)
         var records = 0
         var full = false
-        for sensor in sensors where !full {
-            for index in sensor.channels.indices where !full {
-                guard let field = sensor.channels[index].plan.field, !sensor.channels[index].pending.isEmpty else { continue }
-                let channel = sensor.channels[index].plan.channel
-                let name = names[field.channel] ?? channel.name
-                var unit = channel.unit
-                var taken = 0
-                for pending in sensor.channels[index].pending {
-                    let offset = Double((pending.at - now).nanoseconds / 1_000_000) / 1000  // ms: what the clock's text shows
-                    var added = Self.add(pending.value, offset: offset, name: name, unit: unit, to: &frame)
-                    if case .failure(.unregisteredUnit) = added, !unit.isEmpty {
-                        if !sensor.channels[index].unitWarned {
-                            sensor.channels[index].unitWarned = true
-                            sink.emit(.warning("\(name): SenML has no unit \"\(unit)\"; its records go without one (said once per channel)", at: now))
-                        }
-                        unit = ""
-                        added = Self.add(pending.value, offset: offset, name: name, unit: unit, to: &frame)
+        for (_, candidate) in ordered where !full {
+            let sensor = sensors[candidate.sensor]
+            let index = candidate.channel
+            guard let field = sensor.channels[index].plan.field else { continue }
+            let channel = sensor.channels[index].plan.channel
+            let name = names[field.channel] ?? channel.name
+            var unit = channel.unit
+            var taken = 0
+            for pending in sensor.channels[index].pending {
+                let offset = Double((pending.at - now).nanoseconds / 1_000_000) / 1000  // ms: what the clock's text shows
+                var added = Self.add(pending.value, offset: offset, name: name, unit: unit, to: &frame)
+                if case .failure(.unregisteredUnit) = added, !unit.isEmpty {
+                    if !sensor.channels[index].unitWarned {
+                        sensor.channels[index].unitWarned = true
+                        sink.emit(.warning("\(name): SenML has no unit \"\(unit)\"; its records go without one (said once per channel)", at: now))
                     }
-                    switch added {
-                    case .success: break
-                    case .failure(.tooLarge): full = true
-                    case .failure(let error):
-                        // Never sendable (a name SenML refuses, say): dropped, not retried forever.
-                        sink.emit(.warning("\(name): \(DecimalText.shortest(pending.value)) left out of the SenML frame: \(error.description)", at: now))
-                    }
-                    if full { break }
-                    taken += 1
+                    unit = ""
+                    added = Self.add(pending.value, offset: offset, name: name, unit: unit, to: &frame)
                 }
-                sensor.channels[index].pending.removeFirst(taken)
-                records += taken
+                switch added {
+                case .success: break
+                case .failure(.tooLarge): full = true
+                case .failure(let error):
+                    // Never sendable (a name SenML refuses, say): dropped, not retried forever.
+                    sink.emit(.warning("\(name): \(DecimalText.shortest(pending.value)) left out of the SenML frame: \(error.description)", at: now))
+                }
+                if full { break }
+                taken += 1
             }
+            sensor.channels[index].pending.removeFirst(taken)
+            if taken > 0 { sensor.channels[index].lastSent = Int64(framesSent) }
+            records += taken
         }
         guard records > 0, let sequence = takeSequence(at: now) else { return }
         emitFrame(frame.bytes, sequence: sequence, at: now)

@@ -288,7 +288,7 @@ public final class LoRaModemModel: SerialPort {
             var lines = [confirmMode ? (answer.acked ? "+EVT:SEND_CONFIRMED_OK" : "+EVT:SEND_CONFIRMED_FAILED(4)") : "+EVT:TX_DONE"]
             if let downlink = answer.downlink {
                 // service_lora.c prints the payload with %02x.
-                lines.append("+EVT:RX_1:-46:10:UNICAST:\(downlink.port):" + Self.hexText(downlink.bytes, upper: false))
+                lines.append("+EVT:RX_1:-46:10:UNICAST:\(downlink.port):" + Hex.encode(downlink.bytes, uppercase: false))
             }
             emit(lines, at: done)
         default:
@@ -343,7 +343,7 @@ public final class LoRaModemModel: SerialPort {
             var lines: [String] = []
             if answer.acked { lines.append(prefix + "ACK Received") }
             if let downlink = answer.downlink {
-                lines.append(prefix + "PORT: \(downlink.port); RX: \"" + Self.hexText(downlink.bytes, upper: true) + "\"")
+                lines.append(prefix + "PORT: \(downlink.port); RX: \"" + Hex.encode(downlink.bytes, uppercase: true) + "\"")
             }
             if answer.acked || answer.downlink != nil { lines.append(prefix + "RXWIN1, RSSI -43, SNR 10.0") }
             lines.append(prefix + "Done")
@@ -385,7 +385,7 @@ public final class LoRaModemModel: SerialPort {
         busyUntil = done
         let answer = networkAnswer(confirmed: confirmed)
         if let downlink = answer.downlink {
-            emit("mac_rx \(downlink.port) " + Self.hexText(downlink.bytes, upper: true), at: done)
+            emit("mac_rx \(downlink.port) " + Hex.encode(downlink.bytes, uppercase: true), at: done)
         } else if confirmed && !answer.acked {
             emit("mac_err", at: done)
         } else {
@@ -410,10 +410,4 @@ public final class LoRaModemModel: SerialPort {
         return value
     }
 
-    private static func hexText(_ bytes: [UInt8], upper: Bool) -> String {
-        let digits = Array((upper ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
-        var out: [UInt8] = []
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -419,3 +419,21 @@ let temperatureFrame = Frame(sequence: 0, port: 2, format: "cayenne-lpp", bytes:
     @Test func loraE5OnAPseudoTerminal() throws { try run(.loraE5, .loraE5) }
     @Test func rn2483OnAPseudoTerminal() throws { try run(.rn2483, .rn2483) }
 }
+
+/// The modem's port pings the service watchdog at least once a second while a reply is awaited.
+@Suite struct KeepAlivePortTests {
+    final class Count { var value = 0 }
+
+    @Test func aLongWaitIsCutIntoSecondsWithAPingBetween() throws {
+        let clock = VirtualClock()
+        let pings = Count()
+        var port = KeepAlivePort(ScriptedSerialPort(clock: clock, chunks: [(at: Instant.zero + .milliseconds(7_500), bytes: [0x4F, 0x4B])]),
+                                 clock: clock, keepAlive: { pings.value += 1 })
+        #expect(try port.waitReadable(until: Instant.zero + .seconds(5)) == false)
+        #expect(clock.now() == Instant.zero + .seconds(5))
+        #expect(pings.value == 5)  // at 0, 1, 2, 3 and 4 s
+        #expect(try port.waitReadable(until: Instant.zero + .seconds(60)) == true)
+        #expect(clock.now() == Instant.zero + .milliseconds(7_500))
+        #expect(pings.value == 8)  // at 5, 6 and 7 s
+    }
+}

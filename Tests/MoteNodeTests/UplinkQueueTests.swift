@@ -148,6 +148,26 @@ func frame(_ sequence: UInt32, _ bytes: [UInt8] = [0x01, 0x67, 0x00, 0xFB]) -> F
         #expect(reopened.recovery.cutBytes == 0)
     }
 
+    @Test func aFullQueueIsCompactedAsItDrops() throws {
+        // The link down for good: 100 frames into a queue of 3. Each drop leaves a frame and a
+        // head record dead (62 bytes); the log is compacted once the dead bytes pass 200 and the
+        // live ones, so it stays below magic, head, 3 live frames, the threshold and one drop.
+        var queue = try Queue(storage: MemoryQueueStorage(), limit: 3)
+        queue.compactionThreshold = 200
+        var largest = 0
+        for sequence in 0..<100 {
+            try queue.append(frame(UInt32(sequence)))
+            largest = max(largest, queue.logBytes)
+        }
+        #expect(queue.frames.map(\.sequence) == [97, 98, 99])
+        #expect(queue.dropped == 97)
+        #expect(queue.compactions == 32)  // every 3rd drop: the live head record (33) + 3 × 62 = 219 > 200
+        #expect(largest <= 8 + 33 + 3 * 29 + 200 + 62)
+        let reopened = try Queue(storage: queue.storage, limit: 3)
+        #expect(reopened.frames.map(\.sequence) == [97, 98, 99])
+        #expect(reopened.dropped == 97)
+    }
+
     @Test func aFailedAppendIsCutBackAndNotAccepted() throws {
         var queue = try Queue(storage: MemoryQueueStorage(), limit: 10)
         try queue.append(frame(0))

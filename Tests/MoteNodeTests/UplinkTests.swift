@@ -188,6 +188,7 @@ struct Warnings: EventSink {
         #expect(Self.parse("confirmed = true\n").1
                 == ["n.toml:10:13: uplink.confirmed: a stdout transport has nobody to acknowledge; only udp and the modems"])
         #expect(Self.parse("downlink_port = 1\n").1 == ["n.toml:10:17: uplink.downlink_port: must differ from the frames' port 1"])
+        #expect(Self.parse("fair_use = \"30s\"\n").1 == ["n.toml:10:12: uplink.fair_use: only with a modem transport: airtime exists only on a radio"])
         #expect(Self.parse("modem_port = \"uart0\"\n").1
                 == [#"n.toml:10:14: uplink.modem_port: only with a modem transport ("rak3172", "lora-e5", "rn2483")"#])
     }

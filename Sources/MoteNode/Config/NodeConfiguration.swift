@@ -659,6 +659,8 @@ extension NodeConfiguration {
             table.error("confirmed", "a \(uplink.transport) transport has nobody to acknowledge; only udp and the modems")
         }
         uplink.fairUse = table.duration("fair_use", in: TimeSpan.seconds(1)...TimeSpan.seconds(86_400))
+        if uplink.fairUse != nil, !modem { table.error("fair_use", "only with a modem transport: airtime exists only on a radio") }
+        if modem, uplink.link == .sigfox { table.error("region", "a LoRaWAN modem needs a LoRaWAN region, not SIGFOX") }
         if let port = table.integer("downlink_port", in: 1...223) {
             if UInt8(port) == uplink.port { table.error("downlink_port", "must differ from the frames' port \(uplink.port)") }
             else { uplink.downlinkPort = UInt8(port) }

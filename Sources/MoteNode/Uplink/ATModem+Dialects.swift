@@ -176,7 +176,7 @@ struct DialectSpec {
     }
 
     func sendCommand(port: UInt8, bytes: [UInt8], confirmed: Bool) -> String {
-        let hex = DialectSpec.upperHex(bytes)
+        let hex = Hex.encode(bytes, uppercase: true)
         switch dialect {
         // Confirmed or not is AT+CFM's setting (preSend), not the command's.
         case .rak3172: return "AT+SEND=\(port):\(hex)"
@@ -265,17 +265,6 @@ struct DialectSpec {
     }
 
     // MARK: Number text
-
-    static func upperHex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// Up to 9 decimal digits, nothing else.
     static func decimal(_ text: [UInt8]) -> Int? {

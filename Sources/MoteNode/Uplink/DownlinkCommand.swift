@@ -13,7 +13,7 @@ public enum DownlinkCommand: Equatable, Sendable {
     case setUplinkInterval(seconds: UInt32)
     /// 0x02 + u8 sensor index (0-based, in configuration order) + u32 seconds (1 s ... 7 d).
     case setSampleInterval(sensor: UInt8, seconds: UInt32)
-    /// 0x03: send a status record in the next uplink.
+    /// 0x03: answer with a status record (the reply frame on the command port).
     case requestStatus
     /// 0x04: check for an update now.
     case checkForUpdate
@@ -166,14 +166,19 @@ public enum DownlinkError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// "set_uplink_interval", or "0x09" for an opcode that has no name.
+    private static func named(_ opcode: UInt8) -> String {
+        DownlinkCommand.name(opcode: opcode) ?? "0x" + Hex.encode([opcode], uppercase: true)
+    }
+
     public var description: String {
         switch self {
         case .unknownOpcode(let opcode, let offset):
-            return "byte \(offset): unknown opcode \(hex(opcode))"
+            return "byte \(offset): unknown opcode 0x" + Hex.encode([opcode], uppercase: true)
         case .truncated(let opcode, let offset, let needed, let available):
-            return "byte \(offset): \(DownlinkCommand.name(opcode: opcode) ?? hex(opcode)) needs \(needed) argument bytes, \(available) left"
+            return "byte \(offset): \(Self.named(opcode)) needs \(needed) argument bytes, \(available) left"
         case .outOfRange(let opcode, let offset, let value):
-            let name = DownlinkCommand.name(opcode: opcode) ?? hex(opcode)
+            let name = Self.named(opcode)
             if opcode == 0x05 { return "byte \(offset): \(name): \(value) is neither 0 nor 1" }
             return "byte \(offset): \(name): \(value) s is out of range 1...604800"
         case .noSuchSensor(let index, let offset):
@@ -314,7 +319,3 @@ private func bigEndian(_ value: UInt32) -> [UInt8] {
     [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
 }
 
-private func hex(_ byte: UInt8) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
-    return "0x" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
-}

@@ -215,6 +215,12 @@ public struct UplinkQueue<Storage: QueueStorage> {
         }
         records.append(frame)
         liveBytes += record.count
+        if oldest != nil {
+            // A full queue while the link is down: every drop leaves dead bytes, so compact here
+            // too, or the log grows without end. The frame is already durable: a compaction
+            // that fails leaves the log as it was and is tried again at the next drop.
+            do { try compactIfWorthIt() } catch {}
+        }
         return oldest
     }
 
@@ -307,8 +313,11 @@ public struct UplinkQueue<Storage: QueueStorage> {
     /// The size of the whole record at `offset` when its length fits and its checksum holds.
     static func validRecord(_ bytes: [UInt8], at offset: Int) -> Int? {
         guard offset + 8 <= bytes.count else { return nil }
-        let body = Int(readU32(bytes, offset))
-        guard body >= 1, body <= maximumBody, offset + 8 + body <= bytes.count else { return nil }
+        // Compared as read: on a 32-bit board Int(2^31...) would trap on a torn tail's payload bytes.
+        let length = readU32(bytes, offset)
+        guard length >= 1, length <= UInt32(maximumBody) else { return nil }
+        let body = Int(length)
+        guard offset + 8 + body <= bytes.count else { return nil }
         guard CRC32.checksum(bytes, from: offset + 8, count: body) == readU32(bytes, offset + 4) else { return nil }
         let kind = bytes[offset + 8]
         guard kind == frameKind || kind == headKind else { return nil }
