@@ -30,6 +30,11 @@ public struct IdentityDirectory: Sendable {
     /// than replace a file that appeared meanwhile); on any failure everything written so far,
     /// and any directory created, is removed again.
     public func write(_ identity: DeviceIdentity) throws(IdentityError) {
+        try write(identity, failingAfter: nil)
+    }
+
+    /// `failingAfter`: the tests' fault, an EIO once that many files are in place.
+    func write(_ identity: DeviceIdentity, failingAfter: Int?) throws(IdentityError) {
         let files: [(name: String, mode: mode_t, text: String)] = [
             (Self.deviceKeyFile, 0o600, identity.deviceKeyPEM),
             (Self.appKeyFile, 0o600, identity.appKeyText),
@@ -50,6 +55,7 @@ public struct IdentityDirectory: Sendable {
             for entry in files {
                 try Self.writeNew(file(entry.name), in: path, mode: entry.mode, contents: Array(entry.text.utf8))
                 written.append(file(entry.name))
+                if written.count == failingAfter { throw .system(file(entry.name), "write", EIO) }
             }
             try Self.syncDirectory(path)
             if !created.isEmpty { try Self.syncDirectory(Self.parent(of: created.last!)) }
