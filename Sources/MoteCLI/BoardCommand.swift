@@ -42,15 +42,17 @@ public enum BoardFiles {
 /// `mote board [--device-tree DIR] [--boards DIR]`: which board file describes this board.
 enum BoardCommand {
     static let usage = """
-        usage: mote board [--device-tree DIR] [--boards DIR]
+        usage: mote board [--device-tree DIR] [--boards DIR] [--arch ARCH]
         Prints the board file that matches this board's device tree: ID (NAME, ARCH). Exit 1
         when none does, naming the model and the known boards. DIR defaults: the device tree at
         /proc/device-tree (else /sys/firmware/devicetree/base), the board files in /etc/mote/boards.
+        Only board files of this build's architecture count (--arch: another's, e.g. to try a
+        board's device tree on the desktop).
         """
 
     static func run(_ arguments: [String]) -> Int32 {
         let parsed: Arguments
-        switch Arguments.parse(arguments, valued: ["--device-tree", "--boards"], flags: ["--help"]) {
+        switch Arguments.parse(arguments, valued: ["--device-tree", "--boards", "--arch"], flags: ["--help"]) {
         case .success(let a): parsed = a
         case .failure(let e): return Report.usage(e, usage)
         }
@@ -59,8 +61,12 @@ enum BoardCommand {
             return 0
         }
         guard parsed.positionals.isEmpty else { return Report.usage(UsageError("unexpected argument '\(parsed.positionals[0])'"), usage) }
+        let architecture = parsed.values["--arch"] ?? BoardIdentification.runningArchitecture
+        if let architecture, !["aarch64", "armv7", "x86_64"].contains(architecture) {
+            return Report.usage(UsageError("--arch needs aarch64, armv7 or x86_64, not '\(architecture)'"), usage)
+        }
         let result = identify(deviceTree: parsed.values["--device-tree"], boards: parsed.values["--boards"] ?? BoardFiles.installed,
-                              architecture: BoardIdentification.runningArchitecture)
+                              architecture: architecture)
         for line in result.errors { Console.line(line, to: .error) }
         if let line = result.output { Console.line(line) }
         return result.status

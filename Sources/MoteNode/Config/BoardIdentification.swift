@@ -61,13 +61,15 @@ public enum BoardIdentification {
         public var evidence: Evidence
     }
 
-    /// No board file matched: names what the device tree says and every board considered.
+    /// No board file matched: names what the device tree says and every board considered
+    /// (the fallback ones aside: they would have matched).
     public struct Unknown: Error, Equatable, CustomStringConvertible {
         public var tree: DeviceTree
         public var known: [BoardConfiguration]
+        public var architecture: String?
 
         public var description: String {
-            var text = "cannot identify this board: " + tree.summary + "; known boards: "
+            var text = "cannot identify this board: " + tree.summary + "; known " + (architecture.map { $0 + " " } ?? "") + "boards: "
             for (index, board) in known.enumerated() { text += (index == 0 ? "" : ", ") + board.id + " (" + board.name + ")" }
             return known.isEmpty ? text + "none" : text
         }
@@ -107,7 +109,7 @@ public enum BoardIdentification {
         if architecture != nil, let fallback = considered.first(where: { $0.fallback }) {
             return .success(Match(board: fallback, evidence: .fallback))
         }
-        return .failure(Unknown(tree: tree, known: considered))
+        return .failure(Unknown(tree: tree, known: considered.filter { !$0.fallback }, architecture: architecture))
     }
 
     /// The board the device tree identifies when it is not `named`: a node file that says
