@@ -78,7 +78,9 @@ public enum ConfiguredRun {
         loadFiles(path, board: boardPath, deviceTree: deviceTree).map { ($0.node, $0.board) }
     }
 
-    static func loadFiles(_ path: String, board boardPath: String?, deviceTree: String?)
+    /// `load`, and which board file it used. `architecture`: whose board files "auto" considers.
+    static func loadFiles(_ path: String, board boardPath: String?, deviceTree: String?,
+                          architecture: String? = BoardIdentification.runningArchitecture)
         -> Result<(node: NodeConfiguration, board: BoardConfiguration, boardFile: String), Problems> {
         guard let text = Files.read(path, maximumLength: 1 << 20) else {
             return .failure(Problems(errors: [unreadable(path)]))
@@ -90,7 +92,7 @@ public enum ConfiguredRun {
         }
         var candidates = boardPath.map { [$0] } ?? boardFiles(for: configuration.board, next: path)
         if boardPath == nil && configuration.board == autoBoard {
-            switch identifiedBoardFile(next: path, deviceTree: deviceTree) {
+            switch identifiedBoardFile(next: path, deviceTree: deviceTree, architecture: architecture) {
             case .success(let file): candidates = [file]
             case .failure(let problem): return failure("\"auto\": " + problem.message)
             }
@@ -117,7 +119,7 @@ public enum ConfiguredRun {
     }
 
     /// The file of the board the device tree identifies, among the first board directory with board files.
-    private static func identifiedBoardFile(next nodeFile: String, deviceTree: String?) -> Result<String, SetupError> {
+    private static func identifiedBoardFile(next nodeFile: String, deviceTree: String?, architecture: String?) -> Result<String, SetupError> {
         let directories = boardDirectories(next: nodeFile)
         var found: (directory: String, boards: [BoardConfiguration])?
         for directory in directories where found == nil {
@@ -133,20 +135,21 @@ public enum ConfiguredRun {
             return .failure(SetupError(message: "no device tree to identify the board by (no model or compatible in "
                                        + looked.joined(separator: " or ") + "); name the board, or give --board FILE"))
         }
-        switch BoardIdentification.identify(tree, among: boards, architecture: BoardIdentification.runningArchitecture) {
+        switch BoardIdentification.identify(tree, among: boards, architecture: architecture) {
         case .success(let match): return .success(directory + "/" + match.board.id + ".toml")
         case .failure(let unknown): return .failure(SetupError(message: unknown.description))
         }
     }
 
     /// Why the node must not start on this board: the node file names one board and the device
-    /// tree identifies another known one. Nil when they agree, or when there is no device tree
-    /// or it identifies no known board (the node then runs with the board file it was given).
+    /// tree identifies another known one (among the board files next to the named one, of any
+    /// architecture: a Pi 4 file on a Pi 5 is wrong whatever the build). Nil when they agree, or
+    /// when there is no device tree or it identifies no known board (the node then runs with
+    /// the board file it was given).
     static func boardConflict(_ board: BoardConfiguration, boardFile: String, deviceTree: String?) -> String? {
         guard let tree = BoardFiles.deviceTree(deviceTree).tree else { return nil }
         let known = BoardFiles.load(Files.directory(of: boardFile)).boards
-        guard let other = BoardIdentification.conflict(named: board, tree: tree, among: known,
-                                                       architecture: BoardIdentification.runningArchitecture) else { return nil }
+        guard let other = BoardIdentification.conflict(named: board, tree: tree, among: known, architecture: nil) else { return nil }
         return "mote: node.board is \"\(board.id)\" (\(board.name)), but the device tree says this is \(other.board.id) (\(other.board.name)): "
             + tree.summary + "; the node does not start (set node.board = \"\(other.board.id)\", or \"auto\")"
     }

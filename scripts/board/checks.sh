@@ -210,6 +210,18 @@ no_ack() {
 }
 check "i2c read at 0x50 (nobody there): exit 1, no acknowledge" no_ack
 
+# --- Board identification from the device tree (QEMU virt: model and compatible "linux,dummy-virt")
+
+check "mote board: no board file knows QEMU virt, so the generic aarch64 file" \
+  expect "generic-aarch64 (Generic aarch64 board, aarch64)" mote board
+unknown_board() {
+  mote board --boards /etc/mote/boards-named > $out 2> $err; rc=$?
+  want='mote: cannot identify this board: model "linux,dummy-virt", compatible "linux,dummy-virt"; known aarch64 boards: raspberry-pi-3b (Raspberry Pi 3 Model B), raspberry-pi-4b (Raspberry Pi 4 Model B), raspberry-pi-5 (Raspberry Pi 5), raspberry-pi-zero-2w (Raspberry Pi Zero 2 W)'
+  [ $rc -eq 1 ] && [ ! -s $out ] && [ "$(cat $err)" = "$want" ] && return 0
+  echo "exit $rc; stdout: $(cat $out); stderr:"; cat $err; echo "(expected exit 1 and: $want)"; return 1
+}
+check "mote board without the fallback: exit 1, the model, compatible and known boards" unknown_board
+
 # --- A configured node (mote --config) on the real kernel devices
 
 configured_node() {  # the door wakes the node through the line's event descriptor; each edge is a frame
