@@ -240,6 +240,57 @@ configured_node() {  # the door wakes the node through the line's event descript
 }
 check "mote --config: door edges wake the node (frames 010001, 010000), absent BME280 degraded" configured_node
 
+multi_chip() {  # a board file of three chips, the first absent: P9_12 is looked up on each, found on the third
+  chip2=$(cat $cfg/bank1/chip_name); sim2=/sys/devices/platform/$(cat $cfg/dev_name)/$chip2
+  cat > /tmp/multi-board.toml <<'BOARD'
+[board]
+id = "emulated-multi"
+name = "QEMU virt with two gpio-sim chips"
+arch = "aarch64"
+model = ["linux,dummy-virt"]
+
+[gpio]
+chip = ["no-such-chip", "mote-sim", "mote-sim-2"]
+
+[gpio.header]
+P9_12 = "P9_12"
+BOARD
+  cat > /tmp/multi-node.toml <<'NODE'
+[node]
+name = "emulated-multi"
+board = "emulated-multi"
+
+[[sensor]]
+id = "door"
+driver = "digital-input"
+line = "P9_12"
+debounce = "5ms"
+wake = true
+interval = "1m"
+
+  [[sensor.channel]]
+  name = "door"
+  filters = [ { type = "deadband", absolute = 0.5, max_period = "1h" } ]
+  frame = { id = 1, type = "digital_input" }
+
+[uplink]
+interval = "10m"
+send_on_event = true
+
+[storage]
+state_dir = "/tmp/mote-state-multi"
+NODE
+  echo pull-down > $sim2/sim_gpio1/pull
+  mote --config /tmp/multi-node.toml --board /tmp/multi-board.toml --jsonl --frames 1 > $out 2> $err & pid=$!
+  until_requested || { wait $pid; cat $out $err; return 1; }
+  usleep 300000; echo pull-up > $sim2/sim_gpio1/pull
+  exited $pid 0 || return 1
+  grep -q '"type":"event","t":[0-9]*,"sensor":"input:door","channel":"door","value":1,"timestamp_ns":[1-9]' $out &&
+    grep -q '"type":"frame","t":[0-9]*,"seq":0,"port":1,"format":"cayennelpp","size":3,"hex":"010001"' $out ||
+    { echo "node file:"; cat /tmp/multi-node.toml; echo "stdout:"; cat $out; echo "stderr:"; cat $err; return 1; }
+}
+check "mote --config: a line name found on the third of three listed chips (the first absent)" multi_chip
+
 bad_config() {
   echo '[node]' > /tmp/bad.toml; echo 'name = 5' >> /tmp/bad.toml
   mote --config /tmp/bad.toml --board /etc/mote/emulated-board.toml > $out 2> $err; rc=$?
