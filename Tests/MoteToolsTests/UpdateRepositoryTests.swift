@@ -226,6 +226,20 @@ import Testing
         #expect(status.problems == [])
         #expect(status.roles.map(\.version) == [1, 2, 2, 2])
         #expect(status.roles.map(\.validKeyIDs) == Self.pythonKeys.map { [$0.keyid] })
+        #expect(RepositoryStatusText.text(status, now: Self.clock) == """
+            consistent snapshots: yes
+            root: version 1, expires 2027-12-03T12:00:00Z (in 365 days), 1 valid signature of threshold 1
+              key 7ab6b86cb2c9684b0ddc10896153aa2595decf4d4327a5ff1a8ab7422c828b12 ed25519 signed
+            targets: version 2, expires 2027-03-03T12:00:00Z (in 90 days), 1 valid signature of threshold 1
+              key c3f860ca5da4454d33496ca33bb48f0cdcd5b731be7316b67ca191db0185aa26 ed25519 signed
+            snapshot: version 2, expires 2026-12-10T12:00:00Z (in 7 days), 1 valid signature of threshold 1
+              key 8bf5a507dc237a32c90c0a23b34bab6b386826145a5b726da75c91d466e4bf33 ed25519 signed
+            timestamp: version 2, expires 2026-12-04T12:00:00Z (in 1 day), 1 valid signature of threshold 1
+              key 3336b222894653a1c328c2636b5ada9d8c2f53be3b927369d64e7087014bf619 ed25519 signed
+            target files: 1
+              images/mote-aarch64: 13 bytes, sha256 00267f8336c007a3c62952fa0841f74214012722d0513c288d691fbba509f263, image_version 7, hardware_ids raspberry-pi-4b
+
+            """)
     }
 
     @Test func withoutConsistentSnapshotsTargetsKeepTheirNamesAndMetadataHasPlainNamesToo() throws {

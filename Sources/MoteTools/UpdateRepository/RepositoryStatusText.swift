@@ -15,7 +15,7 @@ public enum RepositoryStatusText {
                 out += "  key \(keyid) \(type)\(role.validKeyIDs.contains(keyid) ? " signed" : "")\n"
             }
         }
-        out += "targets: \(status.targets.count)\n"
+        out += "target files: \(status.targets.count)\n"
         for target in status.targets {
             var line = "  \(target.name): \(target.entry.length) bytes, sha256 \(target.entry.hashes["sha256"] ?? "-")"
             if let mote = target.entry.mote {
