@@ -1,5 +1,6 @@
 import Foundation
 import MoteHAL
+import MoteNode
 
 /// The JSON the repository writes: canonical JSON to sign, pretty JSON to store.
 enum RepositoryJSON {
@@ -42,7 +43,9 @@ enum RepositoryJSON {
         case .object(let object):
             guard !object.members.isEmpty else { out += "{}"; return }
             out += "{\n"
-            let order = CanonicalJSON.sortedIndices(object.members)
+            let order = object.members.indices.sorted { a, b in
+                object.members[a].key.utf8.lexicographicallyPrecedes(object.members[b].key.utf8)
+            }
             for (k, index) in order.enumerated() {
                 out += inner
                 writeString(object.members[index].key, into: &out)
@@ -111,7 +114,8 @@ struct RepositoryReader {
     let file: String
 
     static func join(_ path: String, _ key: String) -> String {
-        path.isEmpty ? key : path + "." + JSONPath.keyText(key)
+        let text = JSONPath([.key(key)]).description  // quoted unless [A-Za-z0-9_-]+
+        return path.isEmpty ? text : path + "." + text
     }
 
     func fail(_ path: String, _ reason: String) -> RepositoryError {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MoteHAL
+import MoteNode
 
 /// A TUF public key as root.json lists it and `motectl keys new` writes it to NAME.pub:
 /// `{"keytype": ..., "keyval": {"public": ...}, "scheme": ...}`, the forms securesystemslib's

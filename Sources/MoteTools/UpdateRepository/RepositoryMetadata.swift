@@ -1,5 +1,6 @@
 import Foundation
 import MoteHAL
+import MoteNode
 
 /// The four top-level roles' metadata as the repository writes them (TUF specification 1.0,
 /// section 4; the fields python-tuf's `tuf/api/metadata.py` reads). Reading accepts what
