@@ -52,7 +52,11 @@ def board(path):
         devices.append("gpiochip")
     if data.get("i2c"):
         devices.append("i2c")
+    if info.get("simulated"):
+        devices = []  # device models: no bus to open
     for key, port in sorted(data.get("serial", {}).items()):
+        if info.get("simulated"):
+            break
         for cls in tty_classes(port, f"{path}: [serial] {key}"):
             if cls not in devices:
                 devices.append(cls)
