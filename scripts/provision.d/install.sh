@@ -241,8 +241,6 @@ install() {
       link) do_link "$a" "$b" ;;
     esac
   done <install.list
-  # A file of the manifest that a run has created is ours even if a later run finds it present.
-  [ -s "$work/created" ] || [ -f "$root$MANIFEST" ] || would || die "nothing to record"
   write_manifest
   if [ "$live" -eq 0 ]; then
     heading "enabled by its multi-user.target.wants link; nothing is started in an offline root"
