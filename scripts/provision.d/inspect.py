@@ -47,6 +47,7 @@ def board(path):
     print(f"id={info.get('id', '')}")
     print(f"name={info.get('name', '')}")
     print(f"arch={info.get('arch', '')}")
+    print(f"fallback={'true' if info.get('fallback') else 'false'}")
     devices = []
     if "gpio" in data:
         devices.append("gpiochip")
