@@ -745,7 +745,9 @@ extension NodeConfiguration {
         return url == nil ? nil : update
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
+    /// Letters, digits, '_' and '-', at least one: node names, board ids, sensor ids (and, in
+    /// motectl identity, device ids).
+    public static func isIdentifier(_ text: String) -> Bool {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
