@@ -66,9 +66,10 @@ has_user() { [ -f "$root/etc/passwd" ] && grep -q "^$1:" "$root/etc/passwd"; }
 # Numeric ids from the root's own files: the host's passwd says nothing about an SD card's.
 uid_of() { sed -n "s/^$1:[^:]*:\\([0-9]*\\):.*/\\1/p" "$root/etc/passwd"; }
 gid_of() { sed -n "s/^$1:[^:]*:\\([0-9]*\\):.*/\\1/p" "$root/etc/group"; }
-ids() {  # ids OWNER:GROUP -> UID:GID of the root
+ids() {  # ids OWNER:GROUP -> UID:GID of the root (root is 0 even where no passwd says so)
   u=${1%%:*} g=${1#*:}
-  uid=$(uid_of "$u") gid=$(gid_of "$g")
+  if [ "$u" = root ]; then uid=0; else uid=$(uid_of "$u"); fi
+  if [ "$g" = root ]; then gid=0; else gid=$(gid_of "$g"); fi
   [ -n "$uid" ] && [ -n "$gid" ] || { would && { echo "$u:$g"; return; }; die "no $u or no $g in $where/etc/passwd and group"; }
   echo "$uid:$gid"
 }
@@ -290,23 +291,16 @@ uninstall() {
     if would; then item "stop" "mote.service"; else systemctl stop mote.service 2>/dev/null || true; item "stopped" "mote.service"; fi
   fi
   heading "removing what $MANIFEST lists"
-  # Files and links newest first, then directories (deepest first, and only once empty).
+  # Files and links first; directories at the very end, once everything in them is gone.
   sed -n -e 's/^file //p' -e 's/^link //p' "$work/manifest" | sort -r | while read -r path; do
     if [ -e "$root$path" ] || [ -L "$root$path" ]; then
       if would; then item "remove" "$path"; else rm -f "$root$path"; item "removed" "$path"; fi
     fi
   done
-  # The manifest itself is left for last: an interrupted uninstall can run again.
   if [ "$purge" -eq 1 ] && [ -d "$root/var/lib/mote" ]; then
     if would; then item "remove" "/var/lib/mote/ (--purge: the node's state)"; else rm -rf "$root/var/lib/mote"; item "removed" "/var/lib/mote/ (--purge)"; fi
   fi
-  sed -n 's/^dir //p' "$work/manifest" | sort -r | while read -r path; do
-    [ -d "$root$path" ] || continue
-    [ "$path" = /etc/mote ] && continue
-    if would; then item "remove" "$path/"; continue; fi
-    if rmdir "$root$path" 2>/dev/null; then item "removed" "$path/"; else item "kept" "$path/ (not empty: holds files provisioning did not install)"; fi
-  done
-  heading "removing the user and the groups provisioning created"
+  heading "removing the user, the groups and the directories provisioning created"
   sed -n 's/^user //p' "$work/manifest" | while read -r name; do
     has_user "$name" || continue
     # shellcheck disable=SC2046
@@ -324,11 +318,15 @@ uninstall() {
     case $path in *-) ;; *) [ -s "$root$path" ] && continue ;; esac
     if would; then item "remove" "$path"; else rm -f "$root$path"; item "removed" "$path"; fi
   done
-  if would; then item "remove" "$MANIFEST"; return; fi
-  rm -f "$root$MANIFEST"; item "removed" "$MANIFEST"
-  if grep -qx 'dir /etc/mote' "$work/manifest"; then
-    if rmdir "$root/etc/mote" 2>/dev/null; then item "removed" "/etc/mote/"; else item "kept" "/etc/mote/ (not empty)"; fi
-  fi
+  # The manifest only now: an uninstall interrupted before this point can run again.
+  if would; then item "remove" "$MANIFEST"; else rm -f "$root$MANIFEST"; item "removed" "$MANIFEST"; fi
+  # Directories last, deepest first, and only once empty (/etc/mote held the manifest; /etc the
+  # account files of a root that had none).
+  sed -n 's/^dir //p' "$work/manifest" | sort -r | while read -r path; do
+    [ -d "$root$path" ] || continue
+    if would; then item "remove" "$path/"; continue; fi
+    if rmdir "$root$path" 2>/dev/null; then item "removed" "$path/"; else item "kept" "$path/ (not empty: holds files provisioning did not install)"; fi
+  done
   if [ "$live" -eq 1 ]; then
     systemctl daemon-reload && item "reloaded" "systemd units"
     udevadm control --reload && item "reloaded" "udev rules"
