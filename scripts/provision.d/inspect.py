@@ -69,6 +69,8 @@ def node(path):
     data = load_toml(path)
     print(f"name={data.get('node', {}).get('name', '')}")
     print(f"board={data.get('node', {}).get('board', 'simulated')}")
+    if "update" in data:
+        print(f"trusted_root={data['update'].get('trusted_root', '/etc/mote/update/root.json')}")
 
 
 def trust_root(path):
