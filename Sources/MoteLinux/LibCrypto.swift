@@ -35,7 +35,7 @@ public enum LibCrypto: UpdateCrypto {
         case MOTE_CRYPTO_BAD_KEY:
             throw CryptoError(.badKey, scheme: scheme, reason: scheme == .ed25519
                 ? "\(publicKey.count) bytes, not the 32 of a raw Ed25519 public key"
-                : "no PEM public key (-----BEGIN PUBLIC KEY-----) can be read")
+                : "not a PEM public key (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo)")
         case MOTE_CRYPTO_WRONG_KEY_TYPE:
             throw CryptoError(.badKey, scheme: scheme, reason: scheme == .rsaPSSSHA256 ? "not an RSA key" : "not an EC key on P-256")
         default: throw CryptoError(.failed, scheme: scheme, reason: "libcrypto failed (code \(code))")
