@@ -161,3 +161,20 @@ int64_t mote_files_read_bytes(const char *path, uint8_t *buffer, size_t size) {
     close(fd);
     return (int64_t)used;
 }
+
+int32_t mote_files_open_read(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // advice only: a failure changes nothing
+    return fd;
+}
+
+int64_t mote_files_read_next(int32_t fd, uint8_t *buffer, size_t size) {
+    while (1) {
+        ssize_t n = read(fd, buffer, size);
+        if (n >= 0) return (int64_t)n;
+        if (errno != EINTR) return -errno;
+    }
+}
+
+int32_t mote_files_close(int32_t fd) { return close(fd) == 0 ? 0 : -errno; }

@@ -18,6 +18,7 @@ public enum MoteCommand {
         case "i2c"?: return I2CCommand.run(Array(arguments.dropFirst()))
         case "serial"?: return SerialCommand.run(Array(arguments.dropFirst()))
         case "board"?: return BoardCommand.run(Array(arguments.dropFirst()))
+        case "--sha256"?: return HashCommand.run(Array(arguments.dropFirst()))
         default: break
         }
         let options: Options

@@ -63,6 +63,30 @@ public enum Files {
         return (Array(buffer[0..<Int(count)]), nil)
     }
 
+    /// Streams the file through one buffer of `chunkSize` bytes: `body` gets each chunk in
+    /// order (only the last may be shorter), so memory stays at one chunk whatever the file's
+    /// size. Returns the errno when the file cannot be opened or a read fails (the chunks
+    /// before the failure have been handed over).
+    public static func readChunks(_ path: String, chunkSize: Int = 65_536, _ body: (ArraySlice<UInt8>) -> Void) -> Errno? {
+        precondition(chunkSize > 0, "a chunk of at least one byte")
+        let fd = path.withCString { mote_files_open_read($0) }
+        guard fd >= 0 else { return Errno(-fd) }
+        defer { _ = mote_files_close(fd) }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            // A full chunk unless the file ends: a pipe or a slow file system may hand over less.
+            var filled = 0
+            while filled < chunkSize {
+                let count = buffer.withUnsafeMutableBufferPointer { mote_files_read_next(fd, $0.baseAddress! + filled, chunkSize - filled) }
+                if count < 0 { return Errno(Int32(-count)) }
+                if count == 0 { break }
+                filled += Int(count)
+            }
+            if filled > 0 { body(buffer[0..<filled]) }
+            if filled < chunkSize { return nil }
+        }
+    }
+
     /// Appends `bytes` to the existing file and fsyncs it (never creates the file).
     public static func append(_ path: String, _ bytes: [UInt8]) -> Errno? {
         let rc = path.withCString { p in bytes.withUnsafeBufferPointer { mote_files_append(p, $0.baseAddress, $0.count) } }

@@ -32,6 +32,12 @@ int32_t mote_files_truncate(const char *path, int64_t length);
 int64_t mote_files_size(const char *path);
 // Up to `size` bytes of the file from its start, binary. Returns the bytes read or -errno.
 int64_t mote_files_read_bytes(const char *path, uint8_t *buffer, size_t size);
+// Streaming reads of a file of any size: open, read the next chunk until 0, close.
+// The descriptor (close-on-exec, read-ahead advised sequential), or -errno.
+int32_t mote_files_open_read(const char *path);
+// Up to `size` bytes from where the last read ended; 0 at the end. Returns the bytes read or -errno.
+int64_t mote_files_read_next(int32_t fd, uint8_t *buffer, size_t size);
+int32_t mote_files_close(int32_t fd);
 // Creates `path` and its parents (mode 0750) where missing, each new one made durable in its
 // parent (fsync). Returns 0 or -errno.
 int32_t mote_files_make_directories(const char *path);

@@ -215,7 +215,7 @@ public struct UpdateConfiguration: Equatable, Sendable {
     public var url: String
     public var checkInterval: TimeSpan = .seconds(86_400)
     /// The trusted root metadata installed at provisioning.
-    public var trustedRoot = "/etc/mote/root.json"
+    public var trustedRoot = "/etc/mote/update/root.json"
     /// What the board is, matched against the targets' hardware ids.
     public var hardwareID: String?
 
