@@ -1,4 +1,4 @@
-// INTERIM: a copy of branch tufjson's Sources/MoteNode/Update/CanonicalJSON.swift (commit 01d8f5d), made internal,
+// INTERIM: a copy of branch tufjson's Sources/MoteNode/Update/CanonicalJSON.swift (commit d7ebdab), made internal,
 // until that branch lands on main; then this file goes and MoteNode's is used. Do not edit.
 /// The canonical JSON that TUF signs over, byte for byte what securesystemslib's
 /// `formats.encode_canonical` writes (python-tuf signs and verifies `encode_canonical(signed)`

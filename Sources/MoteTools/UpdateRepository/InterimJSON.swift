@@ -1,4 +1,4 @@
-// INTERIM: a copy of branch tufjson's Sources/MoteNode/Update/JSON.swift (commit 01d8f5d), made internal,
+// INTERIM: a copy of branch tufjson's Sources/MoteNode/Update/JSON.swift (commit d7ebdab), made internal,
 // until that branch lands on main; then this file goes and MoteNode's is used. Do not edit.
 import MoteHAL
 
@@ -43,6 +43,21 @@ indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
+    /// Strings compare by their UTF-8 bytes, not by Swift's canonical equivalence: two values
+    /// are equal when their canonical JSON is.
+    static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.object(let x), .object(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.number(let x), .number(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
     /// Integer syntax (no fraction, no exponent) in a `.number`: an integer too large for Int64.
     static func isIntegerText(_ text: String) -> Bool {
         !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
@@ -56,6 +71,10 @@ struct JSONMember: Equatable, Sendable {
     init(key: String, value: JSONValue) {
         self.key = key
         self.value = value
+    }
+
+    static func == (a: JSONMember, b: JSONMember) -> Bool {
+        a.key.utf8.elementsEqual(b.key.utf8) && a.value == b.value
     }
 }
 
@@ -75,10 +94,7 @@ struct JSONObject: Equatable, Sendable {
 
     static func == (a: JSONObject, b: JSONObject) -> Bool {
         guard a.members.count == b.members.count else { return false }
-        for (x, y) in zip(a.members, b.members) {
-            guard x.key.utf8.elementsEqual(y.key.utf8), x.value == y.value else { return false }
-        }
-        return true
+        return a.members.elementsEqual(b.members)
     }
 }
 
