@@ -370,12 +370,16 @@ import Testing
     @Test func aRotatedOutKeySignsNothingAndItsMetadataIsAProblemUntilResigned() throws {
         let scratch = try Scratch()
         let lines = Lines()
-        let repository = Self.repository(scratch.path("repo"), lines: lines)
+        var repository = Self.repository(scratch.path("repo"), lines: lines)
+        repository.now = { Date() }  // motectl repo status below reads the real clock
         try Self.initialize(repository)
         try repository.rotate(.targets, removing: [Self.pythonKeys[1].keyid], adding: [Self.seeded(6).publicKey], threshold: nil, keys: [Self.seeded(1)])
         #expect(lines.all.last == "next: motectl repo resign \(scratch.path("repo")) --role targets --key ... with targets's new keys; until then clients refuse its metadata")
         let file = scratch.path("repo/metadata/1.targets.json")
         #expect(try repository.status().problems == ["\(file): 0 valid signatures of targets's threshold 1; clients refuse it (motectl repo resign)"])
+        let cli = try IdentityTests().motectl(["repo", "status", scratch.path("repo")])
+        #expect(cli.status == 1 && cli.stderr == "motectl: \(scratch.path("repo")): 1 problem: clients refuse this repository\n")
+        #expect(cli.stdout.hasSuffix("problem: \(file): 0 valid signatures of targets's threshold 1; clients refuse it (motectl repo resign)\n"))
         #expect(throws: RepositoryError.badOption("--key", "key \(Self.pythonKeys[1].keyid) is not a key of targets, snapshot or timestamp")) {
             try repository.resign(.targets, keys: [Self.seeded(2), Self.seeded(3), Self.seeded(4)])
         }
