@@ -250,16 +250,15 @@ enum RepositoryFiles {
         }
     }
 
+    /// Creates `path` and its missing parents (mode 0755 under the umask).
     static func makeDirectory(_ path: String) throws(RepositoryError) {
         if let status = FileStatus.of(path) {
             guard status.isDirectory else { throw .invalid(path, "not a directory") }
             return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw .system(path, "create the directory", EIO)
-        }
+        let parent = IdentityDirectory.parent(of: path)
+        if parent != path { try makeDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .system(path, "create the directory", errno) }
     }
 
     static func syncDirectory(_ path: String) throws(RepositoryError) {
