@@ -104,6 +104,9 @@ private func parseError(_ text: String, maxDepth: Int = JSON.defaultMaxDepth) ->
         #expect(object.members.count == 2)
         #expect(object["\u{E9}"] == .integer(1))
         #expect(object["e\u{301}"] == .integer(2))
+        // And values: equality is by bytes, as the canonical form is.
+        #expect(try parse(#""\u00e9""#) != parse(#""e\u0301""#))
+        #expect(try parse(#"{"\u00e9":1}"#) != parse(#"{"e\u0301":1}"#))
         // Equal keys in different objects are fine.
         #expect(parseError(#"[{"a":1},{"a":2}]"#) == nil)
     }

@@ -41,6 +41,21 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
+    /// Strings compare by their UTF-8 bytes, not by Swift's canonical equivalence: two values
+    /// are equal when their canonical JSON is.
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.object(let x), .object(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.number(let x), .number(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
     /// Integer syntax (no fraction, no exponent) in a `.number`: an integer too large for Int64.
     static func isIntegerText(_ text: String) -> Bool {
         !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
@@ -54,6 +69,10 @@ public struct JSONMember: Equatable, Sendable {
     public init(key: String, value: JSONValue) {
         self.key = key
         self.value = value
+    }
+
+    public static func == (a: JSONMember, b: JSONMember) -> Bool {
+        a.key.utf8.elementsEqual(b.key.utf8) && a.value == b.value
     }
 }
 
@@ -73,10 +92,7 @@ public struct JSONObject: Equatable, Sendable {
 
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
         guard a.members.count == b.members.count else { return false }
-        for (x, y) in zip(a.members, b.members) {
-            guard x.key.utf8.elementsEqual(y.key.utf8), x.value == y.value else { return false }
-        }
-        return true
+        return a.members.elementsEqual(b.members)
     }
 }
 
