@@ -301,11 +301,11 @@ enum RecordingCrypto: UpdateCrypto {
 
     nonisolated(unsafe) static var calls: [Call] = []
 
-    struct UnusedHasher: UpdateHasher {
+    final class UnusedHasher: UpdateHasher {
         static var digestLength: Int { 32 }
         init() {}
-        mutating func update(_ bytes: ArraySlice<UInt8>) { Issue.record("the signature count hashes nothing") }
-        mutating func finalize() -> [UInt8] { [] }
+        func update(_ bytes: ArraySlice<UInt8>) { Issue.record("the signature count hashes nothing") }
+        func finalize() -> [UInt8] { [] }
     }
     typealias SHA256 = UnusedHasher
     typealias SHA512 = UnusedHasher

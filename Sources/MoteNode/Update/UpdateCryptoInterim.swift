@@ -1,4 +1,4 @@
-// INTERIM: a verbatim copy of branch `crypto`'s Sources/MoteNode/Update/UpdateCrypto.swift (commit 0928db6),
+// INTERIM: a verbatim copy of branch `crypto`'s Sources/MoteNode/Update/UpdateCrypto.swift (commit 4f139f0),
 // so the tufjson branch builds on its own. Delete this file when both are merged: the compiler
 // names every declaration here as a redeclaration until it is gone.
 
@@ -17,20 +17,21 @@ public protocol UpdateCrypto {
 }
 
 /// A streamed hash: any number of `update`s, then `finalize`, which also starts it over.
-public protocol UpdateHasher {
+/// A class: it owns the library's context, freed with the last reference.
+public protocol UpdateHasher: AnyObject {
     /// 32 for SHA-256, 64 for SHA-512.
     static var digestLength: Int { get }
     init()
-    mutating func update(_ bytes: ArraySlice<UInt8>)
-    mutating func finalize() -> [UInt8]
+    func update(_ bytes: ArraySlice<UInt8>)
+    func finalize() -> [UInt8]
 }
 
 extension UpdateHasher {
-    public mutating func update(_ bytes: [UInt8]) { update(bytes[...]) }
+    public func update(_ bytes: [UInt8]) { update(bytes[...]) }
 
     /// The digest of `bytes` in one call.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
-        var hasher = Self()
+        let hasher = Self()
         hasher.update(bytes)
         return hasher.finalize()
     }
@@ -92,6 +93,6 @@ public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badKey: what = "bad key"
         case .failed: what = "verification failed"
         }
-        return scheme.name + ": " + what + (reason.isEmpty ? "" : " (" + reason + ")")
+        return scheme.name + ": " + what + (reason.isEmpty ? "" : ": " + reason)
     }
 }
