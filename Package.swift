@@ -46,12 +46,14 @@ let package = Package(
         .target(name: "CNotify"),
         .target(name: "CSignal"),
         .target(name: "CSocket"),
+        // libcurl (libcurl4-openssl-dev): HTTP(S) and file:// fetches of update metadata and targets.
+        .target(name: "CFetch", linkerSettings: [.linkedLibrary("curl")]),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
         // (MoteNode for the uplink's file queue and transports.)
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket", "CFetch"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.

@@ -87,6 +87,7 @@ public struct Options: Equatable {
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
                     [--downlink PORT:HEX ...] [--sim-start D] [--faults FILE]
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
+               mote --fetch URL --max-bytes N [--output FILE [--resume]] ...   (mote --fetch --help)
 
         Runs a Mote node. With no options it runs the simulated board: one of every supported
         part on its device model (a BME280 on a simulated I2C bus, sampled once a second, and
