@@ -126,7 +126,10 @@ static int32_t transfer(const char *url, const mote_fetch_options *options, sink
         curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
     }
     // A declared length above the limit is refused before the body (0 would mean no limit).
-    if (s->max_bytes > 0) curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max_bytes);
+    // Not when resuming: a server that ignores Range declares the whole length, and that must
+    // be reported as the Range failure it is (CURLE_RANGE_ERROR, checked after the headers);
+    // the sink still refuses every byte past the limit.
+    if (s->max_bytes > 0 && options->resume_from <= 0) curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max_bytes);
     if (options->resume_from > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)options->resume_from);
     if (options->connect_timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)options->connect_timeout_ms);
     if (options->timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)options->timeout_ms);
