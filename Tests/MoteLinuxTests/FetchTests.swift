@@ -82,6 +82,8 @@ import MoteHAL
         _ = Files.writeAtomically(path, bytes: content)
         #expect(throws: FetchError.tooLarge(limit: 600)) { try fetcher.fetchToFile(url, path: path, expectedLength: 600, resume: true) }
         #expect(Files.readBytes(path).bytes == content)
+        // A full disk, as the kernel's /dev/full reports it on every write.
+        #expect(throws: FetchError.file(.ENOSPC)) { try fetcher.fetchToFile(url, path: "/dev/full", expectedLength: 700, resume: false) }
         #expect(throws: FetchError.file(.ENOENT)) {
             try fetcher.fetchToFile(url, path: directory + "/no/such/target", expectedLength: 700, resume: false)
         }
