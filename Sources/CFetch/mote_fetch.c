@@ -32,7 +32,39 @@ typedef struct {
     // Descriptor sink.
     int fd;
     int sink_errno;
+    // The response whose headers are coming: its status and declared Content-Length (-1: none).
+    long status;
+    int64_t declared;
+    bool resuming;
 } sink;
+
+// Refuses a declared length above the limit before any body byte. Checked here rather than
+// with CURLOPT_MAXFILESIZE, which libcurl applies to every response: a 404 page or a redirect's
+// body longer than the limit would then pass for an endless body.
+static size_t header(char *data, size_t size, size_t count, void *context) {
+    sink *s = context;
+    size_t n = size * count;
+    if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {
+        const char *space = memchr(data, ' ', n);
+        s->status = space != NULL ? strtol(space + 1, NULL, 10) : 0;
+        s->declared = -1;
+    } else if (n > 15 && strncasecmp(data, "content-length:", 15) == 0) {
+        char text[32];
+        size_t length = n - 15 < sizeof text - 1 ? n - 15 : sizeof text - 1;
+        memcpy(text, data + 15, length);
+        text[length] = 0;
+        s->declared = strtoll(text, NULL, 10);
+    } else if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+        // The end of a response's headers. A 200 to a Range request is libcurl's to refuse
+        // (CURLE_RANGE_ERROR): it is not this body that is too long, the server cannot resume.
+        bool body = s->status >= 200 && s->status < 300 && !(s->resuming && s->status == 200);
+        if (body && s->declared > s->max_bytes) {
+            s->too_large = true;
+            return 0;
+        }
+    }
+    return n;
+}
 
 static size_t deliver(char *data, size_t size, size_t count, void *context) {
     sink *s = context;
@@ -125,11 +157,6 @@ static int32_t transfer(const char *url, const mote_fetch_options *options, sink
         curl_easy_setopt(curl, CURLOPT_CAINFO, options->ca_file);
         curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
     }
-    // A declared length above the limit is refused before the body (0 would mean no limit).
-    // Not when resuming: a server that ignores Range declares the whole length, and that must
-    // be reported as the Range failure it is (CURLE_RANGE_ERROR, checked after the headers);
-    // the sink still refuses every byte past the limit.
-    if (s->max_bytes > 0 && options->resume_from <= 0) curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max_bytes);
     if (options->resume_from > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)options->resume_from);
     if (options->connect_timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)options->connect_timeout_ms);
     if (options->timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)options->timeout_ms);
@@ -139,17 +166,20 @@ static int32_t transfer(const char *url, const mote_fetch_options *options, sink
     }
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, deliver);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, s);
+    s->declared = -1;
+    s->resuming = options->resume_from > 0;
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, s);
 
     CURLcode code = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
 
-    result->curl_code = (int32_t)code;
     result->http_status = (int32_t)status;
     result->received = s->received;
     result->sink_errno = s->sink_errno;
-    if (code == CURLE_FILESIZE_EXCEEDED) s->too_large = true;
+    result->curl_code = (int32_t)code;
     result->too_large = s->too_large;
     if (s->too_large) {
         snprintf(result->message, sizeof result->message, "the body exceeds %lld bytes", (long long)s->max_bytes);

@@ -24,9 +24,9 @@ import MoteHAL
     @Test func errorsMapToKindsTheUpdateClientActsOn() {
         #expect(map(code: 0) == nil)
         #expect(map(code: 0, status: 200) == nil)
-        // The sink's refusal comes back as CURLE_WRITE_ERROR (23), a declared length as CURLE_FILESIZE_EXCEEDED (63).
+        // The sink's or the header check's refusal comes back as CURLE_WRITE_ERROR (23).
         #expect(map(code: 23, tooLarge: true) == .tooLarge(limit: 16384))
-        #expect(map(code: 63, tooLarge: true) == .tooLarge(limit: 16384))
+        #expect(map(code: 23) == .transfer(code: 23, message: "the text"))
         #expect(map(code: 23, sinkErrno: 28) == .file(.ENOSPC))
         #expect(map(code: 28) == .timedOut)
         #expect(map(code: 22, status: 404) == .notFound)

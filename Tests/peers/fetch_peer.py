@@ -6,8 +6,8 @@ Usage: python3 Tests/peers/fetch_peer.py MOTE_COMMAND...   (e.g. qemu-aarch64 -L
 The servers (http.server with a handler of misbehaviours) serve: a file of every byte value
 (Range-aware, for resume), one that ignores Range, an endless body without Content-Length, a
 Content-Length above the limit, one below what is sent, a body cut short, a trickle below the
-low-speed limit, a 404, a 500, redirects (to the file, to file:///etc/passwd, from https to
-http). Checks exact stdout bytes, exit codes, the exact error line, the output file's bytes and
+low-speed limit, a 404, a 404 page and a redirect body longer than the limit, a 500, redirects
+(to the file, to file:///etc/passwd, from https to http). Checks exact stdout bytes, exit codes, the exact error line, the output file's bytes and
 the Range requests the server saw. Prints one line per check and "fetch peer: N passed, M failed".
 """
 import http.server
@@ -85,6 +85,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b"s")
                 self.wfile.flush()
                 time.sleep(0.4)
+        if path == "/big404":  # an error page longer than the limit is still a 404
+            self.head(404, 5000)
+            return self.wfile.write(b"n" * 5000)
+        if path == "/big-redirect":  # and a redirect's own body is not the body
+            self.head(302, 5000, [("Location", "/file")])
+            return self.wfile.write(b"r" * 5000)
         if path == "/error":
             self.head(500, 5)
             return self.wfile.write(b"oops\n")
@@ -162,6 +168,9 @@ check("http: the trickle is given up after the low-speed time (2 s), not before"
 expect("http: the overall timeout", [f"{base}/slow", "--max-bytes", "1024", "--low-speed", "0", "--timeout", "1"], 1,
        err=f"mote: fetch {base}/slow: timed out")
 expect("http: 404 is not found", [f"{base}/missing", "--max-bytes", "1024"], 1, err=f"mote: fetch {base}/missing: not found")
+expect("http: a 404 page longer than the limit is still not found", [f"{base}/big404", "--max-bytes", "1024"], 1,
+       err=f"mote: fetch {base}/big404: not found")
+expect("http: a redirect with a body longer than the limit is followed", [f"{base}/big-redirect", "--max-bytes", "3000"], out=FILE)
 expect("http: 500 is an HTTP status error, its body not printed", [f"{base}/error", "--max-bytes", "1024"], 1,
        err=f"mote: fetch {base}/error: HTTP status 500")
 expect("http: a redirect within http is followed", [f"{base}/redirect", "--max-bytes", "3000"], out=FILE)

@@ -15,8 +15,8 @@ extern "C" {
 
 // What a transfer may do. Zeroed fields take the default named.
 typedef struct {
-    // Body bytes this transfer may deliver. A Content-Length above it is refused before any
-    // body byte is read (unless resuming); a body that grows past it is aborted at once, the
+    // Body bytes this transfer may deliver. A Content-Length above it (of a 2xx response) is
+    // refused before any body byte is read; a body that grows past it is aborted at once, the
     // excess undelivered.
     int64_t max_bytes;
     // 0: from the start. N: bytes N.. of the resource (an HTTP Range request, which the server
