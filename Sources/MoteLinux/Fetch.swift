@@ -103,7 +103,7 @@ public struct Fetcher {
         var existing: Int64 = 0
         let fd = path.withCString { mote_fetch_open_output($0, resume, &existing) }
         guard fd >= 0 else { throw .file(Errno(-fd)) }
-        let have = Int(existing)
+        let have = Int(clamping: existing)  // more than a 32-bit Int is more than any expected length
         guard have < expectedLength else {
             let closed = mote_fetch_close_output(fd)
             if have > expectedLength { throw .tooLarge(limit: expectedLength) }

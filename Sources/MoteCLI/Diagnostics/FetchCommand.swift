@@ -36,7 +36,7 @@ enum FetchCommand {
         let url = parsed.positionals[0]
         guard parsed.values["--max-bytes"] != nil else { return Report.usage(UsageError("--fetch needs --max-bytes N"), usage) }
         let maximum: Int, connect: Int, timeout: Int, lowSpeed: Int, lowSpeedTime: Int
-        switch (parsed.number("--max-bytes", default: 0, range: 0...Int(Int64.max)),
+        switch (parsed.number("--max-bytes", default: 0, range: 0...Int.max),
                 parsed.number("--connect-timeout", default: 15, range: 1...86400), parsed.number("--timeout", default: 0, range: 0...86400 * 7),
                 parsed.number("--low-speed", default: 100, range: 0...Int(Int32.max)), parsed.number("--low-speed-time", default: 30, range: 0...86400)) {
         case (.success(let m), .success(let c), .success(let t), .success(let l), .success(let lt)):
