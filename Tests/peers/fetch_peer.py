@@ -214,9 +214,9 @@ expect("http to a file: without --resume the file starts over", [f"{base}/file",
 check("http to a file: ... holding exactly the file", read(out) == FILE)
 expect("http to a file: an endless body stops at the expected length", [f"{base}/endless", "--max-bytes", "2000", "--output", out], 1,
        err=f"mote: fetch {base}/endless: more than 2000 bytes (the limit)")
-endless = read(out) or b"z"
-check("http to a file: ... never writing more than the expected length", len(endless) <= 2000 and endless == (STREAM * 21)[:len(endless)],
-      f"{len(endless)} bytes")
+endless = read(out)  # how much of it came before the limit depends on how libcurl's reads fell
+check("http to a file: ... never writing more than the expected length",
+      endless is not None and len(endless) <= 2000 and endless == (STREAM * 21)[:len(endless)], f"{len(endless or b'')} bytes")
 expect("http to a file: an output directory that does not exist", [f"{base}/file", "--max-bytes", "3000", "--output", f"{work}/no/such/file"], 1,
        err=f"mote: {work}/no/such/file: cannot write (ENOENT)")
 expect("http to a file: a full disk (/dev/full)", [f"{base}/file", "--max-bytes", "3000", "--output", "/dev/full"], 1,
