@@ -21,6 +21,8 @@ public struct Errno: Equatable, Hashable, Sendable {
     public static let EISDIR = Errno(21)
     public static let EINVAL = Errno(22)
     public static let ENOTTY = Errno(25)
+    public static let ENOSPC = Errno(28)
+    public static let EROFS = Errno(30)
     public static let EPROTO = Errno(71)
     public static let EBADMSG = Errno(74)
     public static let EOVERFLOW = Errno(75)
@@ -34,6 +36,7 @@ public struct Errno: Equatable, Hashable, Sendable {
         (12, "ENOMEM"), (13, "EACCES"), (14, "EFAULT"), (16, "EBUSY"), (19, "ENODEV"),
         (21, "EISDIR"), (22, "EINVAL"), (25, "ENOTTY"), (71, "EPROTO"), (74, "EBADMSG"), (75, "EOVERFLOW"), (95, "EOPNOTSUPP"),
         (108, "ESHUTDOWN"), (110, "ETIMEDOUT"), (121, "EREMOTEIO"),
+        (28, "ENOSPC"), (30, "EROFS"),
     ]
 
     /// The symbolic name, or `errno N` for numbers this table does not know.
