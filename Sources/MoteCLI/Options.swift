@@ -87,6 +87,7 @@ public struct Options: Equatable {
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
                     [--downlink PORT:HEX ...] [--sim-start D] [--faults FILE]
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
+               mote update apply|guard|status ...   (the A/B slots; mote update --help)
                mote --sha256 FILE...      (what sha256sum prints, through the board's libcrypto)
 
         Runs a Mote node. With no options it runs the simulated board: one of every supported
