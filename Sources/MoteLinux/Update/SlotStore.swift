@@ -317,9 +317,18 @@ public struct SlotStore<SHA256: UpdateHasher> {
     public func guardStart() throws(SlotError) -> GuardReport {
         var report = GuardReport()
         for slot in Self.slots {
-            for leftover in [directory(slot) + ".new", directory(slot) + ".old"] where Files.kind(leftover) != nil {
+            let final = directory(slot), aside = final + ".old"
+            // Cut between moving the old slot aside and the new one in: the old one goes back.
+            if Files.kind(final) == nil && Files.kind(aside) == .directory {
+                if let errno = Files.rename(aside, to: final) { throw SlotError("cannot move \(aside) back to \(final): \(errno.name)") }
+                report.actions.append("moved \(aside) back to \(final) (an interrupted install)")
+            }
+            for leftover in [final + ".new", aside] where Files.kind(leftover) != nil {
                 if let errno = Files.removeTree(leftover) { throw SlotError("cannot remove \(leftover): \(errno.name)") }
                 report.actions.append("removed \(leftover) (an interrupted install)")
+            }
+            if Files.kind(final) == nil, let errno = Files.makeDirectory(final, mode: 0o755) {
+                throw SlotError("cannot create \(final): \(errno.name)")
             }
         }
         for link in [currentLink + ".new", stableLink + ".new"] where Files.kind(link) != nil {
@@ -328,7 +337,9 @@ public struct SlotStore<SHA256: UpdateHasher> {
         }
         var state = state() ?? UpdateState()
         if Files.exists(statePath) && self.state() == nil {
+            // Written only by rename, so never torn by a cut: edited by hand, or a failing card.
             state = UpdateState(result: "the state file could not be read; started over")
+            try write(state)
             report.actions.append("\(statePath) could not be read: no trial assumed")
         }
         let current = slot(of: currentLink)
