@@ -333,3 +333,14 @@ extension SlotStoreTests {
         #expect(mode("opt/mote/slots/b") == 0o755)
     }
 }
+
+extension SlotStoreTests {
+    @Test func aRootWithoutSlotsIsRefusedAndLeftAlone() throws {
+        let empty = root + "/empty"
+        _ = Files.makeDirectory(empty, mode: 0o755)
+        #expect(throws: SlotError("\(empty)/opt/mote/slots is not there: no A/B slots on this board (scripts/provision installs them)")) {
+            try Store(root: empty).guardStart()
+        }
+        #expect(Files.list(empty) == [])
+    }
+}

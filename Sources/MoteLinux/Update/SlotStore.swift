@@ -316,6 +316,9 @@ public struct SlotStore<SHA256: UpdateHasher> {
     /// without a mark. `current` always ends on a slot that verifies.
     public func guardStart() throws(SlotError) -> GuardReport {
         var report = GuardReport()
+        guard Files.kind(slotsDirectory) == .directory else {
+            throw SlotError("\(slotsDirectory) is not there: no A/B slots on this board (scripts/provision installs them)")
+        }
         for slot in Self.slots {
             let final = directory(slot), aside = final + ".old"
             // Cut between moving the old slot aside and the new one in: the old one goes back.
