@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // A second TOML parser to cross-check ours against (MoteConfigInteropTests).
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        // Host only: device identities (motectl identity) make their Ed25519 keys with it.
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         // System libraries, found the SwiftPM way.
@@ -65,7 +67,10 @@ let package = Package(
         .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
 
         // Host tools: full Swift and Foundation. Nothing under them is device code.
-        .target(name: "MoteTools", dependencies: ["MoteNode"]),  // MoteNode for the frame tables the codecs share
+        .target(name: "MoteTools", dependencies: [
+            "MoteNode",  // the frame tables the codecs share
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "motectl", dependencies: [
             "MoteTools",
             "MoteCLI",  // the node and board file loader `mote` itself uses: one schema, one set of messages

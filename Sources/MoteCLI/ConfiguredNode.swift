@@ -293,11 +293,13 @@ final class LinuxBuses: Buses {
     let clock: MonotonicClock
     let board: BoardConfiguration
     private var adapters: [(path: String, bus: LinuxI2CBus)] = []
-    private var chip: LinuxGPIOChip?
+    /// The board file's chips, searched in order for each line name.
+    private let chips: LinuxGPIOChipSet
 
     init(clock: MonotonicClock, board: BoardConfiguration) {
         self.clock = clock
         self.board = board
+        chips = LinuxGPIOChipSet(labels: board.gpioChips)
     }
 
     func i2c(_ sensor: SensorConfiguration) throws(SetupError) -> LinuxI2CBus {
@@ -312,23 +314,12 @@ final class LinuxBuses: Buses {
         }
     }
 
-    private func gpioChip() throws(SetupError) -> LinuxGPIOChip {
-        if let chip { return chip }
-        guard let label = board.gpioChip else { throw SetupError(message: "board \(board.id) has no GPIO chip") }
-        do {
-            let opened = try LinuxGPIOChip(label)
-            chip = opened
-            return opened
-        } catch {
-            throw SetupError(message: error.description)
-        }
-    }
-
     private func request(_ line: String, _ settings: GPIOLineSettings) throws(SetupError) -> LinuxGPIOLine {
         guard let name = board.lineName(line) else { throw SetupError(message: "board \(board.id) has no header pin \(line)") }
-        let chip = try gpioChip()
+        guard !board.gpioChips.isEmpty else { throw SetupError(message: "board \(board.id) has no GPIO chip") }
         do {
-            return try chip.request(try chip.offset(of: name), settings)
+            let (chip, offset) = try chips.locate(name)
+            return try chip.request(offset, settings)
         } catch {
             throw SetupError(message: error.description)
         }

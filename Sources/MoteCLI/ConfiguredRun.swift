@@ -12,15 +12,15 @@ public enum ConfiguredRun {
 
     static func run(_ options: Options) -> Int32 {
         guard let path = options.config else { return 2 }
-        let loaded: (NodeConfiguration, BoardConfiguration)
-        switch load(path, board: options.board) {
+        let loaded: (node: NodeConfiguration, board: BoardConfiguration, boardFile: String)
+        switch loadFiles(path, board: options.board, deviceTree: options.deviceTree) {
         case .success(let files): loaded = files
         case .failure(let problems):
             for problem in problems.errors { Console.line(problem.description, to: .error) }
             Console.line("mote: \(problems.errors.count) error\(problems.errors.count == 1 ? "" : "s"); the node does not start", to: .error)
             return invalidConfiguration
         }
-        let (configuration, board) = loaded
+        let (configuration, board) = (loaded.node, loaded.board)
         if options.check {
             Console.write(configuration.normalized)
             return 0
@@ -59,6 +59,10 @@ public enum ConfiguredRun {
             }
             return runSimulated(configuration, options: options, faults: faults, sink: sink)
         }
+        if let refusal = boardConflict(board, boardFile: loaded.boardFile, deviceTree: options.deviceTree) {
+            Console.line(refusal, to: .error)  // a Pi 5 driven as a Pi 4 would open the wrong chip
+            return invalidConfiguration
+        }
         return runOnBoard(configuration, board: board, options: options, sink: sink)
     }
 
@@ -67,24 +71,87 @@ public enum ConfiguredRun {
     }
 
     /// Both files, parsed and checked against each other; every error of both at once.
-    public static func load(_ path: String, board boardPath: String?) -> Result<(NodeConfiguration, BoardConfiguration), Problems> {
+    /// `node.board = "auto"` takes the board file the device tree (`deviceTree`, default
+    /// /proc/device-tree) identifies among those of the first board directory that has any.
+    public static func load(_ path: String, board boardPath: String?, deviceTree: String? = nil)
+        -> Result<(NodeConfiguration, BoardConfiguration), Problems> {
+        loadFiles(path, board: boardPath, deviceTree: deviceTree).map { ($0.node, $0.board) }
+    }
+
+    /// `load`, and which board file it used. `architecture`: whose board files "auto" considers.
+    static func loadFiles(_ path: String, board boardPath: String?, deviceTree: String?,
+                          architecture: String? = BoardIdentification.runningArchitecture)
+        -> Result<(node: NodeConfiguration, board: BoardConfiguration, boardFile: String), Problems> {
         guard let text = Files.read(path, maximumLength: 1 << 20) else {
             return .failure(Problems(errors: [unreadable(path)]))
         }
         let (configuration, errors) = NodeConfiguration.parsePartially(text, file: path)
-        let candidates = boardPath.map { [$0] } ?? boardFiles(for: configuration.board, next: path)
+        func failure(_ message: String) -> Result<(node: NodeConfiguration, board: BoardConfiguration, boardFile: String), Problems> {
+            .failure(Problems(errors: ConfigError.inFileOrder(errors + [ConfigError(file: path, position: configuration.boardPosition,
+                                                                                    key: "node.board", message: message)])))
+        }
+        var candidates = boardPath.map { [$0] } ?? boardFiles(for: configuration.board, next: path)
+        if boardPath == nil && configuration.board == autoBoard {
+            switch identifiedBoardFile(next: path, deviceTree: deviceTree, architecture: architecture) {
+            case .success(let file): candidates = [file]
+            case .failure(let problem): return failure("\"auto\": " + problem.message)
+            }
+        }
         guard let found = candidates.first(where: { Files.exists($0) }),
               let boardText = Files.read(found, maximumLength: 1 << 20) else {
-            return .failure(Problems(errors: ConfigError.inFileOrder(errors + [ConfigError(file: path, position: configuration.boardPosition, key: "node.board",
-                                                                   message: "no board file for \"\(configuration.board)\"; looked for "
-                                                                       + candidates.joined(separator: ", "))])))
+            return failure("no board file for \"\(configuration.board)\"; looked for " + candidates.joined(separator: ", "))
         }
         let (board, boardErrors) = BoardConfiguration.parse(boardText, file: found)
         guard let board else { return .failure(Problems(errors: ConfigError.inFileOrder(errors + boardErrors))) }
         // Sensors the schema could read are checked against the board even when others could not.
         let all = ConfigError.inFileOrder(errors + board.check(configuration, file: path))
         guard all.isEmpty else { return .failure(Problems(errors: all)) }
-        return .success((configuration, board))
+        return .success((configuration, board, found))
+    }
+
+    /// `node.board = "auto"`: the board the device tree identifies.
+    public static let autoBoard = "auto"
+
+    /// The board directories a node file's board files are looked for in, in order.
+    static func boardDirectories(next nodeFile: String) -> [String] {
+        let directory = Files.directory(of: nodeFile)
+        return [directory + "/boards", directory + "/../boards", BoardFiles.installed]
+    }
+
+    /// The file of the board the device tree identifies, among the first board directory with board files.
+    private static func identifiedBoardFile(next nodeFile: String, deviceTree: String?, architecture: String?) -> Result<String, SetupError> {
+        let directories = boardDirectories(next: nodeFile)
+        var found: (directory: String, boards: [BoardConfiguration])?
+        for directory in directories where found == nil {
+            let boards = BoardFiles.load(directory).boards
+            if !boards.isEmpty { found = (directory, boards) }
+        }
+        guard let found else {
+            return .failure(SetupError(message: "no board files in " + directories.joined(separator: ", ")))
+        }
+        let (directory, boards) = (found.directory, found.boards)
+        let (tree, looked) = BoardFiles.deviceTree(deviceTree)
+        guard let tree else {
+            return .failure(SetupError(message: "no device tree to identify the board by (no model or compatible in "
+                                       + looked.joined(separator: " or ") + "); name the board, or give --board FILE"))
+        }
+        switch BoardIdentification.identify(tree, among: boards, architecture: architecture) {
+        case .success(let match): return .success(directory + "/" + match.board.id + ".toml")
+        case .failure(let unknown): return .failure(SetupError(message: unknown.description))
+        }
+    }
+
+    /// Why the node must not start on this board: the node file names one board and the device
+    /// tree identifies another known one (among the board files next to the named one, of any
+    /// architecture: a Pi 4 file on a Pi 5 is wrong whatever the build). Nil when they agree, or
+    /// when there is no device tree or it identifies no known board (the node then runs with
+    /// the board file it was given).
+    static func boardConflict(_ board: BoardConfiguration, boardFile: String, deviceTree: String?) -> String? {
+        guard let tree = BoardFiles.deviceTree(deviceTree).tree else { return nil }
+        let known = BoardFiles.load(Files.directory(of: boardFile)).boards
+        guard let other = BoardIdentification.conflict(named: board, tree: tree, among: known, architecture: nil) else { return nil }
+        return "mote: node.board is \"\(board.id)\" (\(board.name)), but the device tree says this is \(other.board.id) (\(other.board.name)): "
+            + tree.summary + "; the node does not start (set node.board = \"\(other.board.id)\", or \"auto\")"
     }
 
     private static func unreadable(_ path: String) -> ConfigError {
@@ -94,8 +161,7 @@ public enum ConfiguredRun {
 
     /// boards/<id>.toml next to the node file, in its parent (examples/ beside boards/), then /etc/mote/boards.
     static func boardFiles(for id: String, next nodeFile: String) -> [String] {
-        let directory = Files.directory(of: nodeFile)
-        return [directory + "/boards/" + id + ".toml", directory + "/../boards/" + id + ".toml", "/etc/mote/boards/" + id + ".toml"]
+        boardDirectories(next: nodeFile).map { $0 + "/" + id + ".toml" }
     }
 
     /// The node the file describes, on `buses`; nil (and said why) when one cannot be opened.

@@ -22,6 +22,9 @@ public struct Options: Equatable {
     /// A node file, and the board file when not the one the node names.
     public var config: String?
     public var board: String?
+    /// `--device-tree DIR`: where the board identification reads model and compatible
+    /// (default /proc/device-tree, else /sys/firmware/devicetree/base).
+    public var deviceTree: String?
     /// Run the configured node on device models even when its board is a real one.
     public var simulate = false
     /// Virtual-clock run of this much node time (`24h`): as fast as the CPU allows.
@@ -83,9 +86,10 @@ public struct Options: Equatable {
         usage: mote [--jsonl] [--quiet] [--frames N] [--realtime] [--fault F[@A-B]] [--bench-samples N]
                     [--i2c-bus PATH [--i2c-address A]] [--list-drivers] [--help]
                mote --bench-frames N [--bench-format F]
-               mote --config NODE.toml [--board BOARD.toml] [--simulate] [--sim-duration D]
+               mote --config NODE.toml [--board BOARD.toml] [--device-tree DIR] [--simulate] [--sim-duration D]
                     [--state-dir DIR] [--check] [--jsonl] [--frames N] [--realtime]
                     [--downlink PORT:HEX ...] [--sim-start D] [--faults FILE]
+               mote board [--device-tree DIR] [--boards DIR]   (which board file fits this board)
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
                mote update apply|guard|status ...   (the A/B slots; mote update --help)
                mote --sha256 FILE...      (what sha256sum prints, through the board's libcrypto)
@@ -118,6 +122,9 @@ public struct Options: Equatable {
                               (or the board file) is invalid, naming file:line:column: key
           --board FILE        the board file (default: boards/<node.board>.toml next to
                               the node file or its parent, then /etc/mote/boards)
+          --device-tree DIR   the device tree that node.board = "auto" and the check of the
+                              named board read (default: /proc/device-tree); on real buses
+                              the node refuses to start on a board the file does not name
           --simulate          device models instead of the board's buses
           --sim-duration D    simulate D of node time (e.g. 24h) as fast as possible
           --state-dir DIR     keep state (the frame counter) here, not in storage.state_dir;
@@ -162,7 +169,7 @@ public struct Options: Equatable {
             case "--simulate": options.simulate = true
             case "--check": options.check = true
             case "--quiet": options.quiet = true
-            case "--config", "--board", "--state-dir", "--sim-duration", "--sim-start", "--faults":
+            case "--config", "--board", "--device-tree", "--state-dir", "--sim-duration", "--sim-start", "--faults":
                 let text: String
                 switch value(for: name, inline: inline) {
                 case .success(let v): text = v
@@ -172,6 +179,7 @@ public struct Options: Equatable {
                 switch name {
                 case "--config": options.config = text
                 case "--board": options.board = text
+                case "--device-tree": options.deviceTree = text
                 case "--state-dir": options.stateDirectory = text
                 case "--faults": options.faultsFile = text
                 case "--sim-start":
@@ -244,9 +252,9 @@ public struct Options: Equatable {
         if options.i2cBus != nil && (options.benchSamples != nil || !options.faults.isEmpty) {
             return .failure(UsageError("--bench-samples and --fault need the simulated board; drop --i2c-bus"))
         }
-        if options.config == nil && (options.board != nil || options.simulate || options.simDuration != nil
+        if options.config == nil && (options.board != nil || options.deviceTree != nil || options.simulate || options.simDuration != nil
                                      || options.stateDirectory != nil || options.check) {
-            return .failure(UsageError("--board, --simulate, --sim-duration, --state-dir and --check need --config"))
+            return .failure(UsageError("--board, --device-tree, --simulate, --sim-duration, --state-dir and --check need --config"))
         }
         if options.config == nil && (options.simStart != nil || options.faultsFile != nil) {
             return .failure(UsageError("--sim-start and --faults need --config"))

@@ -256,3 +256,79 @@ public final class LinuxGPIOLine: GPIOPin {
     /// Kernel time now, on the timeline of event timestamps.
     public func now() -> Instant { kernelClock.now() }
 }
+
+/// The GPIO chips of a board file, by label, searched in order for a line name: libgpiod's own
+/// lookup on each chip, so a BeagleBone's "P9_12" is found on whichever of its four chips holds
+/// it. Chips open on first use and stay open; a label no chip has is skipped while another
+/// listed chip exists. The label "*" stands for every chip, in /dev order (the generic board
+/// file, which knows no labels): its lines are found by name only.
+public final class LinuxGPIOChipSet {
+    public let labels: [String]
+    private var opened: [(label: String, chip: LinuxGPIOChip)] = []
+    private var absent: [String] = []
+
+    public init(labels: [String]) {
+        self.labels = labels
+    }
+
+    /// The listed chips that exist, in list order; `noSuchChip` (with the chips there are) when none does.
+    public func chips() throws(GPIOError) -> [LinuxGPIOChip] {
+        var firstError: GPIOError?
+        for label in labels where !absent.contains(label) && !opened.contains(where: { $0.label == label }) {
+            if label == Self.everyChip {
+                absent.append(label)  // listed once; the chips themselves are kept under their own names
+                for chip in LinuxGPIOChip.all() where !opened.contains(where: { $0.chip.name == chip.name }) {
+                    opened.append((Self.everyChip + chip.name, chip))
+                }
+                continue
+            }
+            do {
+                opened.append((label, try LinuxGPIOChip(label)))
+            } catch {
+                if error.kind == .noSuchChip { absent.append(label) } else if firstError == nil { firstError = error }
+            }
+        }
+        if let firstError { throw firstError }  // a chip that exists but cannot be opened (permissions)
+        var chips: [LinuxGPIOChip] = []
+        for label in labels {
+            if label == Self.everyChip {
+                for entry in opened where entry.label.hasPrefix(Self.everyChip) && !chips.contains(where: { $0 === entry.chip }) {
+                    chips.append(entry.chip)
+                }
+            } else if let entry = opened.first(where: { $0.label == label }), !chips.contains(where: { $0 === entry.chip }) {
+                chips.append(entry.chip)
+            }
+        }
+        guard !chips.isEmpty else {
+            throw GPIOError(.noSuchChip, operation: "open", chip: Self.joined(labels), existing: LinuxGPIOChip.summaries())
+        }
+        return chips
+    }
+
+    /// The chip and offset of the line called `name` on the first listed chip that has one; a
+    /// number is an offset on the first chip when no chip has a line of that name.
+    public func locate(_ name: String) throws(GPIOError) -> (chip: LinuxGPIOChip, offset: Int) {
+        let chips = try chips()
+        for chip in chips {
+            let rc = name.withCString { mote_gpio_chip_find_line(chip.handle, $0) }
+            if rc >= 0 { return (chip, Int(rc)) }
+            if rc != -Errno.ENOENT.rawValue {
+                throw GPIOError(errno: Errno(-rc), operation: "find line", chip: chip.summary, line: name)
+            }
+        }
+        let wildcard = labels.contains(Self.everyChip)
+        if chips.count == 1 && !wildcard { return (chips[0], try chips[0].offset(of: name)) }  // its own message: every line of the chip
+        if !wildcard, let offset = Int(name), offset >= 0, offset < chips[0].lineCount { return (chips[0], offset) }
+        throw GPIOError(.noSuchLine, operation: "find line", chip: Self.joined(chips.map { $0.summary }), line: name,
+                        existing: ["see `mote gpio list`"])
+    }
+
+    /// The label that stands for every chip.
+    public static let everyChip = "*"
+
+    private static func joined(_ names: [String]) -> String {
+        var text = ""
+        for name in names { text += (text.isEmpty ? "" : ", ") + name }
+        return text
+    }
+}

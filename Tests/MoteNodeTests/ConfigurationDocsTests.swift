@@ -74,7 +74,7 @@ import Testing
         let nodeSample: Set = ["name", "driver", "address", "per_pulse", "active_low", "debounce", "frame", "filters", "range", "sensor",
                                "time_constant", "word_order", "queue_limit", "send_on_event", "hardware_id"]
         #expect(nodeSample.subtracting(node).isEmpty)
-        #expect(board == ["board", "id", "name", "arch", "model", "compatible", "simulated", "gpio", "chip", "header", "i2c", "serial", "onewire"])
+        #expect(board == ["board", "id", "name", "arch", "model", "compatible", "simulated", "fallback", "gpio", "chip", "header", "i2c", "serial", "onewire"])
         #expect(node.count >= 60, "only \(node.count) keys found")
         #expect(!node.contains("bus, port, line and power"))  // comments and messages are not keys
     }

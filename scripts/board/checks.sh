@@ -210,6 +210,18 @@ no_ack() {
 }
 check "i2c read at 0x50 (nobody there): exit 1, no acknowledge" no_ack
 
+# --- Board identification from the device tree (QEMU virt: model and compatible "linux,dummy-virt")
+
+check "mote board: no board file knows QEMU virt, so the generic aarch64 file" \
+  expect "generic-aarch64 (Generic aarch64 board, aarch64)" mote board
+unknown_board() {
+  mote board --boards /etc/mote/boards-named > $out 2> $err; rc=$?
+  want='mote: cannot identify this board: model "linux,dummy-virt", compatible "linux,dummy-virt"; known aarch64 boards: raspberry-pi-3b (Raspberry Pi 3 Model B), raspberry-pi-4b (Raspberry Pi 4 Model B), raspberry-pi-5 (Raspberry Pi 5), raspberry-pi-zero-2w (Raspberry Pi Zero 2 W)'
+  [ $rc -eq 1 ] && [ ! -s $out ] && [ "$(cat $err)" = "$want" ] && return 0
+  echo "exit $rc; stdout: $(cat $out); stderr:"; cat $err; echo "(expected exit 1 and: $want)"; return 1
+}
+check "mote board without the fallback: exit 1, the model, compatible and known boards" unknown_board
+
 # --- A configured node (mote --config) on the real kernel devices
 
 configured_node() {  # the door wakes the node through the line's event descriptor; each edge is a frame
@@ -227,6 +239,57 @@ configured_node() {  # the door wakes the node through the line's event descript
   # The frame count of a --frames run ends it; the counter is saved for the next start.
 }
 check "mote --config: door edges wake the node (frames 010001, 010000), absent BME280 degraded" configured_node
+
+multi_chip() {  # a board file of three chips, the first absent: P9_12 is looked up on each, found on the third
+  chip2=$(cat $cfg/bank1/chip_name); sim2=/sys/devices/platform/$(cat $cfg/dev_name)/$chip2
+  cat > /tmp/multi-board.toml <<'BOARD'
+[board]
+id = "emulated-multi"
+name = "QEMU virt with two gpio-sim chips"
+arch = "aarch64"
+model = ["linux,dummy-virt"]
+
+[gpio]
+chip = ["no-such-chip", "mote-sim", "mote-sim-2"]
+
+[gpio.header]
+P9_12 = "P9_12"
+BOARD
+  cat > /tmp/multi-node.toml <<'NODE'
+[node]
+name = "emulated-multi"
+board = "emulated-multi"
+
+[[sensor]]
+id = "door"
+driver = "digital-input"
+line = "P9_12"
+debounce = "5ms"
+wake = true
+interval = "1m"
+
+  [[sensor.channel]]
+  name = "door"
+  filters = [ { type = "deadband", absolute = 0.5, max_period = "1h" } ]
+  frame = { id = 1, type = "digital_input" }
+
+[uplink]
+interval = "10m"
+send_on_event = true
+
+[storage]
+state_dir = "/tmp/mote-state-multi"
+NODE
+  echo pull-down > $sim2/sim_gpio1/pull
+  mote --config /tmp/multi-node.toml --board /tmp/multi-board.toml --jsonl --frames 1 > $out 2> $err & pid=$!
+  until_requested || { wait $pid; cat $out $err; return 1; }
+  usleep 300000; echo pull-up > $sim2/sim_gpio1/pull
+  exited $pid 0 || return 1
+  grep -q '"type":"event","t":[0-9]*,"sensor":"input:door","channel":"door","value":1,"timestamp_ns":[1-9]' $out &&
+    grep -q '"type":"frame","t":[0-9]*,"seq":0,"port":1,"format":"cayennelpp","size":3,"hex":"010001"' $out ||
+    { echo "node file:"; cat /tmp/multi-node.toml; echo "stdout:"; cat $out; echo "stderr:"; cat $err; return 1; }
+}
+check "mote --config: a line name found on the third of three listed chips (the first absent)" multi_chip
 
 bad_config() {
   echo '[node]' > /tmp/bad.toml; echo 'name = 5' >> /tmp/bad.toml

@@ -10,16 +10,21 @@ public struct BoardConfiguration: Equatable, Sendable {
     /// Prefixes of /proc/device-tree/model and entries of .../compatible that identify it.
     public var models: [String] = []
     public var compatible: [String] = []
-    /// The label of the GPIO chip holding the header's lines ("pinctrl-bcm2711"; never a number).
-    public var gpioChip: String?
-    /// Header pin number → line name.
-    public var header: [(pin: Int, line: String)] = []
+    /// The labels of the GPIO chips holding the header's lines ("pinctrl-bcm2711"; never a
+    /// number), searched in order for a line name: the BeagleBone's header spans four chips.
+    public var gpioChips: [String] = []
+    /// Header pin → line name. A pin is a number ("11", on a Raspberry Pi's 40-pin header) or a
+    /// connector pin ("P9_12" on a BeagleBone), kept in its canonical form (`pinKey`).
+    public var header: [(pin: String, line: String)] = []
     /// Bus name → device path ("i2c-1" → "/dev/i2c-1"); "sim" on the simulated board.
     public var i2c: [(name: String, path: String)] = []
     public var serial: [(name: String, path: String)] = []
     public var oneWire: [(name: String, path: String)] = []
     /// The simulated board: every bus is a device model.
     public var simulated = false
+    /// Matches any device tree, but only when no other board file does and the CPU is this
+    /// board's architecture (`boards/generic-aarch64.toml`).
+    public var fallback = false
 
     public init(id: String, name: String, architecture: String) {
         self.id = id
@@ -29,7 +34,7 @@ public struct BoardConfiguration: Equatable, Sendable {
 
     public static func == (a: BoardConfiguration, b: BoardConfiguration) -> Bool {
         a.id == b.id && a.name == b.name && a.architecture == b.architecture && a.models == b.models && a.compatible == b.compatible
-            && a.gpioChip == b.gpioChip && a.simulated == b.simulated
+            && a.gpioChips == b.gpioChips && a.simulated == b.simulated && a.fallback == b.fallback
             && a.header.map { "\($0.pin)=\($0.line)" } == b.header.map { "\($0.pin)=\($0.line)" }
             && a.i2c.map { $0.name + "=" + $0.path } == b.i2c.map { $0.name + "=" + $0.path }
             && a.serial.map { $0.name + "=" + $0.path } == b.serial.map { $0.name + "=" + $0.path }
@@ -40,14 +45,43 @@ public struct BoardConfiguration: Equatable, Sendable {
     public func serialPath(_ name: String) -> String? { serial.first { $0.name == name }?.path }
     public func oneWirePath(_ name: String) -> String? { oneWire.first { $0.name == name }?.path }
 
-    /// A sensor's `line`: "pin11" is header pin 11, anything else a line name of the header
-    /// (any name, on a board file that lists no header).
+    /// A sensor's `line`: "pin11" is header pin 11 and "P9_12" (or "pinP9_12") connector pin
+    /// P9_12, through the header; anything else a line name of the header (any name, on a board
+    /// file that lists no header).
     public func lineName(_ line: String) -> String? {
-        guard line.hasPrefix("pin") else {
-            return header.isEmpty || header.contains(where: { $0.line == line }) ? line : nil
+        if line.hasPrefix("pin") {
+            guard let key = Self.pinKey(String(line.dropFirst(3))) else { return nil }
+            return header.first { $0.pin == key }?.line
         }
-        guard let pin = Int(line.dropFirst(3)) else { return nil }
-        return header.first { $0.pin == pin }?.line
+        if Self.isConnectorPin(line), let key = Self.pinKey(line), let entry = header.first(where: { $0.pin == key }) {
+            return entry.line
+        }
+        return header.isEmpty || header.contains(where: { $0.line == line }) ? line : nil
+    }
+
+    /// A header pin's canonical key: "7" for "7" or "07" (1...80), "P8_3" for "P8_3" or "P8_03"
+    /// (a connector of upper-case letters and digits, a pin of 1...99); nil for anything else.
+    public static func pinKey(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        func number(_ digits: ArraySlice<UInt8>, _ range: ClosedRange<Int>) -> Int? {
+            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            var value = 0
+            for digit in digits { value = value * 10 + Int(digit - 0x30) }
+            return range.contains(value) ? value : nil
+        }
+        guard let underscore = bytes.lastIndex(of: UInt8(ascii: "_")) else {
+            return number(bytes[...], 1...80).map { String($0) }
+        }
+        let connector = bytes[..<underscore]
+        guard let first = connector.first, first >= 0x41 && first <= 0x5A,
+              connector.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }),
+              let pin = number(bytes[(underscore + 1)...], 1...99) else { return nil }
+        return String(decoding: connector, as: UTF8.self) + "_" + String(pin)
+    }
+
+    /// "P9_12": a connector pin, not a bare number.
+    static func isConnectorPin(_ text: String) -> Bool {
+        text.utf8.contains(UInt8(ascii: "_")) && pinKey(text) != nil
     }
 
     public static func parse(_ text: String, file: String) -> (board: BoardConfiguration?, errors: [ConfigError]) {
@@ -63,19 +97,26 @@ public struct BoardConfiguration: Equatable, Sendable {
             board.models = strings(table, "model")
             board.compatible = strings(table, "compatible")
             board.simulated = table.boolean("simulated") ?? false
+            board.fallback = table.boolean("fallback") ?? false
             table.finish()
         }
         if let gpio = root.table("gpio") {
-            board.gpioChip = gpio.string("chip", required: true)
+            board.gpioChips = chips(gpio)
             if let header = gpio.table("header") {
                 for entry in header.table.entries {
                     _ = header.entry(entry.key)
-                    guard let pin = Int(entry.key), (1...80).contains(pin) else {
-                        diagnostics.error(entry.keyPosition, header.keyPath(entry.key), "a header pin is a number from 1 to 80")
+                    guard let pin = pinKey(entry.key) else {
+                        diagnostics.error(entry.keyPosition, header.keyPath(entry.key),
+                                          "a header pin is a number from 1 to 80 or a connector pin such as P9_12")
                         continue
                     }
                     guard case .string(let line) = entry.node.value, !line.isEmpty else {
                         diagnostics.error(entry.node.position, header.keyPath(entry.key), "expected the line name as a string")
+                        continue
+                    }
+                    if let same = header.table.entries.first(where: { $0.key != entry.key && pinKey($0.key) == pin }),
+                       board.header.contains(where: { $0.pin == pin }) {
+                        diagnostics.error(entry.keyPosition, header.keyPath(entry.key), "the same pin as \(same.key)")
                         continue
                     }
                     board.header.append((pin, line))
@@ -90,6 +131,28 @@ public struct BoardConfiguration: Equatable, Sendable {
         root.finish()
         let errors = diagnostics.sorted
         return (errors.isEmpty ? board : nil, errors)
+    }
+
+    /// `chip = "label"` or `chip = ["label", ...]`: at least one, none empty.
+    private static func chips(_ gpio: TableReader) -> [String] {
+        guard let entry = gpio.entry("chip", required: true) else { return [] }
+        let key = gpio.keyPath("chip")
+        switch entry.node.value {
+        case .string(let label) where !label.isEmpty:
+            return [label]
+        case .array(let nodes) where !nodes.isEmpty:
+            var labels: [String] = []
+            for (index, node) in nodes.enumerated() {
+                if case .string(let label) = node.value, !label.isEmpty { labels.append(label) } else {
+                    gpio.diagnostics.error(node.position, key + "[\(index)]", "expected a chip label as a string")
+                }
+            }
+            return labels
+        default:
+            gpio.diagnostics.error(entry.node.position, key, "expected a chip label or an array of chip labels, found "
+                                   + TableReader.describe(entry.node.value))
+            return []
+        }
     }
 
     private static func strings(_ table: TableReader, _ key: String) -> [String] {
@@ -136,7 +199,7 @@ public struct BoardConfiguration: Equatable, Sendable {
                 guard let line else { continue }
                 if lineName(line) == nil {
                     fail(sensor, key, line.hasPrefix("pin") ? "no header pin \"\(line)\"" : "no line \"\(line)\" on the board's header")
-                } else if gpioChip == nil {
+                } else if gpioChips.isEmpty {
                     fail(sensor, key, "the board has no GPIO chip")
                 }
             }

@@ -215,7 +215,7 @@ public struct UpdateConfiguration: Equatable, Sendable {
     public var url: String
     public var checkInterval: TimeSpan = .seconds(86_400)
     /// The trusted root metadata installed at provisioning.
-    public var trustedRoot = "/etc/mote/root.json"
+    public var trustedRoot = "/etc/mote/update/root.json"
     /// What the board is, matched against the targets' hardware ids.
     public var hardwareID: String?
 
@@ -745,7 +745,9 @@ extension NodeConfiguration {
         return url == nil ? nil : update
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
+    /// Letters, digits, '_' and '-', at least one: node names, board ids, sensor ids (and, in
+    /// motectl identity, device ids).
+    public static func isIdentifier(_ text: String) -> Bool {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
