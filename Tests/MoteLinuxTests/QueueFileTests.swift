@@ -74,7 +74,7 @@ final class SteppedClock: Clock {
     @Test func anUnreadableQueueSaysWhy() {
         let path = directory + "/node.queue"
         #expect(mkdir(path, 0o700) == 0)  // a directory where the file should be
-        #expect(throws: UplinkQueueError.storage("cannot read the uplink queue \(path): errno 21")) {
+        #expect(throws: UplinkQueueError.storage("cannot read the uplink queue \(path): EISDIR")) {
             _ = try UplinkQueue(storage: QueueFile(path: path), limit: 100)
         }
     }
