@@ -212,8 +212,10 @@ check "i2c read at 0x50 (nobody there): exit 1, no acknowledge" no_ack
 
 # --- Board identification from the device tree (QEMU virt: model and compatible "linux,dummy-virt")
 
-check "mote board: no board file knows QEMU virt, so the generic aarch64 file" \
-  expect "generic-aarch64 (Generic aarch64 board, aarch64)" mote board
+check "mote board: no repository board file knows QEMU virt, so the generic aarch64 file" \
+  expect "generic-aarch64 (Generic aarch64 board, aarch64)" mote board --boards /etc/mote/boards-repo
+check "mote board on the provisioned root: the emulated board's file (model linux,dummy-virt)" \
+  expect "emulated (QEMU virt (cortex-a53) with gpio-sim and i2c-stub, aarch64)" mote board
 unknown_board() {
   mote board --boards /etc/mote/boards-named > $out 2> $err; rc=$?
   want='mote: cannot identify this board: model "linux,dummy-virt", compatible "linux,dummy-virt"; known aarch64 boards: raspberry-pi-3b (Raspberry Pi 3 Model B), raspberry-pi-4b (Raspberry Pi 4 Model B), raspberry-pi-5 (Raspberry Pi 5), raspberry-pi-zero-2w (Raspberry Pi Zero 2 W)'
@@ -298,6 +300,31 @@ bad_config() {
   echo "exit $rc; stderr:"; cat $err; return 1
 }
 check "mote --config with an invalid file: exit 78, file:line:column: key: message" bad_config
+
+# --- The provisioned node: the unit's ExecStart, as the mote user, on what the udev rules grant
+
+provisioned_node() {
+  unit=/etc/systemd/system/mote.service
+  command=$(sed -n 's/^ExecStart=//p' $unit)
+  [ "$command" = "/opt/mote/current/mote --config /opt/mote/current/node.toml --state-dir /var/lib/mote" ] ||
+    { echo "ExecStart: $command"; return 1; }
+  # What 60-mote.rules asks udev for (no udevd here), and systemd's StateDirectory=mote.
+  grep -q 'KERNEL=="gpiochip\[0-9\]\*", GROUP="gpio", MODE="0660"' /etc/udev/rules.d/60-mote.rules || return 1
+  chgrp gpio /dev/gpiochip* && chmod 0660 /dev/gpiochip* && chgrp i2c /dev/i2c-[0-9]* && chmod 0660 /dev/i2c-[0-9]* &&
+    mkdir -p /var/lib/mote && chown mote:mote /var/lib/mote && chmod 0700 /var/lib/mote || return 1
+  pull 2 down
+  su -s /bin/sh -c "exec timeout 10 $command --jsonl --frames 2" mote > $out 2> $err & pid=$!
+  until_requested || { wait $pid; return 1; }
+  usleep 300000; pull 2 up; usleep 300000; pull 2 down
+  exited $pid 0 || return 1
+  grep -q '"type":"frame","t":[0-9]*,"seq":0,"port":1,"format":"cayennelpp","size":3,"hex":"010001"' $out &&
+    grep -q '"type":"frame","t":[0-9]*,"seq":1,"port":1,"format":"cayennelpp","size":3,"hex":"010000"' $out &&
+    grep -q '^next_sequence = 2$' /var/lib/mote/emulated-door.state.toml &&
+    [ "$(stat -c %U /var/lib/mote/emulated-door.state.toml)" = mote ] ||
+    { echo "stdout:"; cat $out; echo "stderr:"; cat $err; ls -ln /var/lib/mote /dev/gpiochip*; return 1; }
+  grep '"type":"frame"' $out | sed 's/^/       > /'  # the frames, on the console
+}
+check "the provisioned unit's ExecStart as user mote: door edges make frames 010001, 010000; state in /var/lib/mote" provisioned_node
 
 echo "board-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]
