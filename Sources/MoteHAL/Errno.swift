@@ -17,6 +17,7 @@ public struct Errno: Equatable, Hashable, Sendable {
     public static let EACCES = Errno(13)
     public static let EFAULT = Errno(14)
     public static let EBUSY = Errno(16)
+    public static let EEXIST = Errno(17)
     public static let ENODEV = Errno(19)
     public static let EISDIR = Errno(21)
     public static let EINVAL = Errno(22)
@@ -33,10 +34,10 @@ public struct Errno: Equatable, Hashable, Sendable {
 
     private static let names: [(Int32, String)] = [
         (2, "ENOENT"), (4, "EINTR"), (5, "EIO"), (6, "ENXIO"), (9, "EBADF"), (11, "EAGAIN"),
-        (12, "ENOMEM"), (13, "EACCES"), (14, "EFAULT"), (16, "EBUSY"), (19, "ENODEV"),
-        (21, "EISDIR"), (22, "EINVAL"), (25, "ENOTTY"), (71, "EPROTO"), (74, "EBADMSG"), (75, "EOVERFLOW"), (95, "EOPNOTSUPP"),
+        (12, "ENOMEM"), (13, "EACCES"), (14, "EFAULT"), (16, "EBUSY"), (17, "EEXIST"), (19, "ENODEV"),
+        (20, "ENOTDIR"), (21, "EISDIR"), (22, "EINVAL"), (25, "ENOTTY"), (28, "ENOSPC"), (30, "EROFS"),
+        (39, "ENOTEMPTY"), (71, "EPROTO"), (74, "EBADMSG"), (75, "EOVERFLOW"), (95, "EOPNOTSUPP"),
         (108, "ESHUTDOWN"), (110, "ETIMEDOUT"), (121, "EREMOTEIO"),
-        (28, "ENOSPC"), (30, "EROFS"),
     ]
 
     /// The symbolic name, or `errno N` for numbers this table does not know.
