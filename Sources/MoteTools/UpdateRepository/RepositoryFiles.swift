@@ -4,8 +4,9 @@ import MoteNode
 
 /// The JSON the repository writes: canonical JSON to sign, pretty JSON to store.
 enum RepositoryJSON {
-    /// The bytes TUF signs: securesystemslib's canonical JSON. The one place metadata is
-    /// canonicalized. Only integers, strings, booleans, arrays and objects reach it (the
+    /// The bytes TUF signs: securesystemslib's canonical JSON, by the board's own encoder
+    /// (MoteNode's `CanonicalJSON`, the one the update client verifies with). The one place
+    /// metadata is canonicalized. Only integers, strings, booleans, arrays and objects reach it (the
     /// repository builds every value itself), so the encoder cannot refuse.
     static func canonical(_ value: JSONValue) -> [UInt8] {
         do {
