@@ -19,6 +19,7 @@ public enum MoteCommand {
         case "serial"?: return SerialCommand.run(Array(arguments.dropFirst()))
         case "board"?: return BoardCommand.run(Array(arguments.dropFirst()))
         case "--sha256"?: return HashCommand.run(Array(arguments.dropFirst()))
+        case "tuf-client"?: return TUFClientCommand.run(Array(arguments.dropFirst()), program: "mote tuf-client")
         default: break
         }
         let options: Options
