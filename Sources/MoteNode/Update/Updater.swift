@@ -51,7 +51,7 @@ public enum TUFNames {
                 out.append(b)
             } else {
                 out.append(UInt8(ascii: "%"))
-                out.append(contentsOf: Hex.byte(b).uppercased().utf8)
+                out.append(contentsOf: Hex.encode([b], uppercase: true).utf8)
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -82,6 +82,10 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
     public let metadataDirectory: String
     public let limits: TUFLimits
     public private(set) var trusted: TUFTrustedMetadata<Crypto>
+    /// During `refresh`, the verified timestamp, snapshot and targets wait here and are stored
+    /// only when the whole refresh succeeded: a refused file leaves the metadata directory as it
+    /// was (roots are stored as each verifies, as the specification's step 5.3.8 says).
+    var pending: [(file: String, bytes: [UInt8])]?
 
     /// Trusts `metadataDirectory/root.json`.
     public init(metadataDirectory: String, remote: Remote, storage: Storage, referenceTime: Int64, limits: TUFLimits = TUFLimits()) throws(TUFUpdateError) {
@@ -105,9 +109,14 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
 
     public mutating func refresh() throws(TUFUpdateError) {
         try loadRoot()
+        pending = []
+        defer { pending = nil }
         try loadTimestamp()
         try loadSnapshot()
         _ = try loadTargets("targets", delegator: "root")
+        let verified = pending ?? []
+        pending = nil
+        for (file, bytes) in verified { try persist(file, bytes) }
     }
 
     mutating func loadRoot() throws(TUFUpdateError) {
@@ -243,7 +252,11 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
         }
     }
 
-    func persist(_ file: String, _ bytes: [UInt8]) throws(TUFUpdateError) {
+    mutating func persist(_ file: String, _ bytes: [UInt8]) throws(TUFUpdateError) {
+        if pending != nil {
+            pending!.append((file, bytes))
+            return
+        }
         if let reason = storage.write(metadataDirectory + "/" + file, bytes) {
             throw TUFUpdateError(file: file, .storage, "cannot write \(metadataDirectory)/\(file): \(reason)")
         }
