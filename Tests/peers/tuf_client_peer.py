@@ -154,8 +154,13 @@ class Client:
         self.downloads = os.path.join(work, "client-targets")
 
     def run(self, *args, time=NOW):
-        result = subprocess.run(self.command + ["--time", time, "--metadata-dir", self.metadata] + list(args),
-                                capture_output=True, timeout=60)
+        """`time` is the reference time by --time; ("faketime", T) runs the client under
+        faketime's clock at T, with no --time."""
+        if isinstance(time, tuple):
+            command = ["faketime", time[1]] + self.command + ["--metadata-dir", self.metadata]
+        else:
+            command = self.command + ["--time", time, "--metadata-dir", self.metadata]
+        result = subprocess.run(command + list(args), capture_output=True, timeout=60, env=dict(os.environ, TZ="UTC"))
         return result.returncode, result.stderr.decode(errors="replace")
 
     def init(self, repo):
@@ -433,6 +438,19 @@ def freeze(client, make):
     repo.timestamp.expires = datetime(2026, 7, 1, tzinfo=timezone.utc)
     repo.next()
     return attack(client, repo, "timestamp.json: expired at 2026-07-01T00:00:00Z", time="2026-07-02T00:00:00Z")
+
+
+@case
+def freeze_faketime(client, make):
+    """freeze with the clock moved by faketime (no --time): expired timestamp refused, fresh accepted"""
+    repo = fresh(client, make)
+    repo.timestamp.expires = datetime(2026, 7, 1, tzinfo=timezone.utc)
+    repo.next()
+    rc, err = client.refresh(repo, time=("faketime", "2026-06-30 12:00:00"))
+    if rc != 0:
+        return False, "before expiry: " + err
+    repo.next()
+    return attack(client, repo, "timestamp.json: expired at 2026-07-01T00:00:00Z", time=("faketime", "2026-07-01 00:00:01"))
 
 
 @case
