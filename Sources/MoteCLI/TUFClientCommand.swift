@@ -11,13 +11,17 @@ import MoteNode
 ///            --target-dir DIR --target-base-url URL download
 ///
 /// Exit 0 on success, 1 on any failure (the reason on stderr). `--time YYYY-MM-DDTHH:MM:SSZ`
-/// (for tests) fixes the reference time for expiry instead of the wall clock.
+/// (for tests) fixes the reference time for expiry instead of the wall clock. Mote's own:
+/// `--hardware-id ID` and `--installed-image-version N` make download refuse an image whose
+/// `custom.mote` is for other boards or not newer (`MoteTargetInfo`).
 public enum TUFClientCommand {
     public static let usage = """
         usage: CLIENT --metadata-dir DIR init TRUSTED_ROOT_FILE
                CLIENT --metadata-url URL --metadata-dir DIR refresh
                CLIENT --metadata-url URL --metadata-dir DIR --target-name NAME [--target-name NAME ...] --target-dir DIR --target-base-url URL download
-               (any of them: --time YYYY-MM-DDTHH:MM:SSZ fixes the reference time, for tests)
+               (any of them: --time YYYY-MM-DDTHH:MM:SSZ fixes the reference time, for tests;
+                download: --hardware-id ID and --installed-image-version N refuse a Mote image
+                for other boards or not newer, by its custom.mote fields)
         """
 
     struct Invocation {
@@ -27,6 +31,8 @@ public enum TUFClientCommand {
         var targetDirectory: String?
         var targetBaseURL: String?
         var time: Int64?
+        var hardwareID: String?
+        var installedImageVersion: Int64?
         var positionals: [String] = []
     }
 
@@ -55,6 +61,10 @@ public enum TUFClientCommand {
             case "--target-name": invocation.targetNames.append(value)
             case "--target-dir": invocation.targetDirectory = value
             case "--target-base-url": invocation.targetBaseURL = value
+            case "--hardware-id": invocation.hardwareID = value
+            case "--installed-image-version":
+                guard let number = Int64(value), number >= 0 else { return fail(program, "option --installed-image-version needs a whole number, not '\(value)'") }
+                invocation.installedImageVersion = number
             case "--time":
                 guard let seconds = TUFTime.parse(value) else { return fail(program, "option --time needs YYYY-MM-DDTHH:MM:SSZ, not '\(value)'") }
                 invocation.time = seconds
@@ -107,6 +117,9 @@ public enum TUFClientCommand {
                     throw TUFUpdateError(file: name, .state, "no trusted targets role lists this target")
                 }
                 let local = targetDirectory + "/" + TUFNames.escape(name)
+                if invocation.hardwareID != nil || invocation.installedImageVersion != nil {
+                    try MoteTargetInfo(target).check(target: name, hardwareID: invocation.hardwareID, installedVersion: invocation.installedImageVersion)
+                }
                 if updater.isCached(target, at: local) { continue }
                 try updater.download(target, to: local)
             }

@@ -173,9 +173,9 @@ class Client:
     def refresh(self, repo, time=NOW):
         return self.run("--metadata-url", repo.url(), "refresh", time=time)
 
-    def download(self, repo, *names, time=NOW):
+    def download(self, repo, *names, time=NOW, extra=()):
         os.makedirs(self.downloads, exist_ok=True)
-        args = ["--metadata-url", repo.url()]
+        args = ["--metadata-url", repo.url()] + list(extra)
         for n in names:
             args += ["--target-name", n]
         return self.run(*args, "--target-dir", self.downloads, "--target-base-url", repo.target_url(), "download", time=time)
@@ -588,6 +588,39 @@ def max_delegations(client, make):
     client.init(repo)
     rc, err = client.download(repo, "deep.bin")
     return expect(rc, err, 1, "deep.bin: no trusted targets role lists this target")
+
+
+def mote_image(client, make, extra):
+    repo = make()
+    repo.add_target("mote-aarch64", b"image 7", custom={"mote": {"hardware_ids": ["raspberry-pi-4b", "raspberry-pi-5"], "image_version": 7}})
+    repo.publish()
+    client.init(repo)
+    rc, err = client.download(repo, "mote-aarch64", extra=extra)
+    return rc, err, os.path.exists(os.path.join(client.downloads, "mote-aarch64"))
+
+
+@case
+def mote_image_accepted(client, make):
+    """a Mote image for this board with a newer image_version is downloaded"""
+    rc, err, written = mote_image(client, make, ["--hardware-id", "raspberry-pi-5", "--installed-image-version", "6"])
+    ok, detail = expect(rc, err, 0)
+    return ok and written, detail
+
+
+@case
+def wrong_hardware_id(client, make):
+    """a Mote image for other boards is refused (exit 1, nothing written)"""
+    rc, err, written = mote_image(client, make, ["--hardware-id", "beaglebone-black"])
+    ok, detail = expect(rc, err, 1, "mote-aarch64: the image is for raspberry-pi-4b, raspberry-pi-5, not for this board (beaglebone-black)")
+    return ok and not written, detail
+
+
+@case
+def image_downgrade(client, make):
+    """a Mote image not newer than the installed one is refused (exit 1, nothing written)"""
+    rc, err, written = mote_image(client, make, ["--hardware-id", "raspberry-pi-4b", "--installed-image-version", "7"])
+    ok, detail = expect(rc, err, 1, "mote-aarch64: image version 7 is not above the installed version 7 (downgrade)")
+    return ok and not written, detail
 
 
 if __name__ == "__main__":
