@@ -52,12 +52,14 @@ let package = Package(
         .target(name: "CSocket"),
         // OpenSSL 3's libcrypto (libssl-dev): the hashes and signature checks of signed updates.
         .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+        // libcurl (libcurl4-openssl-dev): HTTP(S) and file:// fetches of update metadata and targets.
+        .target(name: "CFetch", linkerSettings: [.linkedLibrary("curl")]),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
         // (MoteNode for the uplink's file queue and transports.)
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket", "CCrypto"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket", "CCrypto", "CFetch"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.

@@ -266,6 +266,11 @@ public enum ConfiguredRun {
         node.sleeper = pump.serviced(node.sleeper)
         // Ready once the sensors are built: a modem's join, in the first service, can take minutes.
         _ = notifier?.ready(status: "\(configuration.name): \(configuration.sensors.count) sensors")
+        // Healthy once ready and a first frame is accepted: an update on trial is kept
+        // (docs/updates.md). A single small write per start, and only from a slot's binary.
+        pump.onFirstAccepted = {
+            if let problem = HealthMark.write(stateDirectory: state.directory) { Console.line("mote: " + problem, to: .error) }
+        }
         pump.service()  // what the queue holds from before goes first
         node.run(frames: options.frames)
         pump.service()

@@ -190,6 +190,10 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
             console.emit(.frame(frame, at: at))
             Console.flush()  // a kill right after must not take the line with it
         }
+        if accepted == 1, let onFirstAccepted {
+            self.onFirstAccepted = nil
+            onFirstAccepted()
+        }
         // Downlinks wait for the next service between the node's deadlines: their answers are
         // frames of the node, which is in the middle of emitting this one.
         uplink.service(now: clock.now(), events: &console)
@@ -216,6 +220,9 @@ final class UplinkPump<C: Clock, ModemPort: SerialPort> {
         console.emit(.uplink(totals, at: clock.now()))
         Console.flush()
     }
+
+    /// Runs once, when this run's first frame is in the queue (the update trial's health mark).
+    var onFirstAccepted: (() -> Void)?
 
     /// What to do with a downlink (`applyDownlinks`); nil: they are only logged.
     var onDownlink: ((Downlink) -> Void)?

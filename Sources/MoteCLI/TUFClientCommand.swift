@@ -98,8 +98,12 @@ public enum TUFClientCommand {
                 guard let base = invocation.targetBaseURL else { return fail(program, "download needs --target-base-url URL") }
                 targetURL = base
             }
+            if TUFFetchRemote.handles(metadataURL) && (command != "download" || TUFFetchRemote.handles(targetURL)) {
+                let remote = TUFFetchRemote(metadataURL: metadataURL, targetURL: targetURL)
+                return perform(invocation, command: command, remote: remote, storage: storage, now: now, program: program)
+            }
             guard let remote = TUFFileRemote(metadataURL: metadataURL, targetURL: targetURL) else {
-                return fail(program, "\(metadataURL): only file:// URLs and paths are supported by this build")
+                return fail(program, "\(metadataURL): expected an http://, https:// or file:// URL or a directory")
             }
             return perform(invocation, command: command, remote: remote, storage: storage, now: now, program: program)
         default:

@@ -17,10 +17,13 @@ public struct Errno: Equatable, Hashable, Sendable {
     public static let EACCES = Errno(13)
     public static let EFAULT = Errno(14)
     public static let EBUSY = Errno(16)
+    public static let EEXIST = Errno(17)
     public static let ENODEV = Errno(19)
     public static let EISDIR = Errno(21)
     public static let EINVAL = Errno(22)
     public static let ENOTTY = Errno(25)
+    public static let ENOSPC = Errno(28)
+    public static let EROFS = Errno(30)
     public static let EPROTO = Errno(71)
     public static let EBADMSG = Errno(74)
     public static let EOVERFLOW = Errno(75)
@@ -31,8 +34,9 @@ public struct Errno: Equatable, Hashable, Sendable {
 
     private static let names: [(Int32, String)] = [
         (2, "ENOENT"), (4, "EINTR"), (5, "EIO"), (6, "ENXIO"), (9, "EBADF"), (11, "EAGAIN"),
-        (12, "ENOMEM"), (13, "EACCES"), (14, "EFAULT"), (16, "EBUSY"), (19, "ENODEV"),
-        (21, "EISDIR"), (22, "EINVAL"), (25, "ENOTTY"), (71, "EPROTO"), (74, "EBADMSG"), (75, "EOVERFLOW"), (95, "EOPNOTSUPP"),
+        (12, "ENOMEM"), (13, "EACCES"), (14, "EFAULT"), (16, "EBUSY"), (17, "EEXIST"), (19, "ENODEV"),
+        (20, "ENOTDIR"), (21, "EISDIR"), (22, "EINVAL"), (25, "ENOTTY"), (28, "ENOSPC"), (30, "EROFS"),
+        (39, "ENOTEMPTY"), (71, "EPROTO"), (74, "EBADMSG"), (75, "EOVERFLOW"), (95, "EOPNOTSUPP"),
         (108, "ESHUTDOWN"), (110, "ETIMEDOUT"), (121, "EREMOTEIO"),
     ]
 

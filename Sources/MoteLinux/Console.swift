@@ -15,6 +15,11 @@ public enum Console {
         }
     }
 
+    /// Bytes as they are (a fetched body), not text.
+    public static func write(bytes: [UInt8], to stream: Stream = .output) {
+        bytes.withUnsafeBufferPointer { _ = mote_console_write(stream.rawValue, $0.baseAddress, $0.count) }
+    }
+
     public static func line(_ text: String, to stream: Stream = .output) {
         write(text, to: stream)
         write("\n", to: stream)

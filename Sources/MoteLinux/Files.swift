@@ -105,7 +105,85 @@ public enum Files {
         return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
     }
 
+    /// The file's size in bytes (links followed); nil when it cannot be looked at.
+    public static func size(_ path: String) -> Int64? {
+        let size = path.withCString { mote_files_size($0) }
+        return size >= 0 ? size : nil
+    }
+
     public static func exists(_ path: String) -> Bool {
         path.withCString { mote_files_exists($0) } == 0
+    }
+
+    // The update slots' steps (SlotStore): each durable before it returns.
+
+    /// Copies `from` to `to` (replaced if there) with `mode`, fsync'd; not its directory.
+    public static func copy(_ from: String, to: String, mode: UInt32) -> Errno? {
+        let rc = from.withCString { f in to.withCString { mote_files_copy(f, $0, mode) } }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// rename(2), with both names' directories fsync'd.
+    public static func rename(_ from: String, to: String) -> Errno? {
+        let rc = from.withCString { f in to.withCString { mote_files_rename(f, $0) } }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// fsync of a file or a directory (what makes the names in a directory durable).
+    public static func sync(_ path: String) -> Errno? {
+        let rc = path.withCString { mote_files_sync($0) }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// Points the symbolic link `path` at `target` atomically (a new link renamed over the
+    /// old, directory fsync'd): a reader sees the old target or the new one, never neither.
+    public static func link(_ path: String, to target: String) -> Errno? {
+        let rc = target.withCString { t in path.withCString { mote_files_symlink_atomic(t, $0) } }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// The target of a symbolic link as written (relative or absolute); nil when `path` is no link.
+    public static func readLink(_ path: String) -> String? {
+        var buffer: [CChar] = Array(repeating: 0, count: 4096)
+        let count = path.withCString { p in buffer.withUnsafeMutableBufferPointer { mote_files_readlink(p, $0.baseAddress, $0.count) } }
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// One new directory (the parent must exist), durable in its parent; EEXIST when there.
+    public static func makeDirectory(_ path: String, mode: UInt32) -> Errno? {
+        let rc = path.withCString { mote_files_make_directory($0, mode) }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// Removes a file, a link or an empty directory, durably.
+    public static func remove(_ path: String) -> Errno? {
+        let rc = path.withCString { mote_files_remove($0) }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    /// Removes a directory and all under it (links are removed, never followed), durably;
+    /// nil when it was not there.
+    public static func removeTree(_ path: String) -> Errno? {
+        let rc = path.withCString { mote_files_remove_tree($0) }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    public static func chmod(_ path: String, mode: UInt32) -> Errno? {
+        let rc = path.withCString { mote_files_chmod($0, mode) }
+        return rc == 0 ? nil : Errno(-rc)
+    }
+
+    public enum Kind: Equatable { case directory, file, symbolicLink, other }
+
+    /// What `path` itself is (a link is not followed); nil when nothing is there.
+    public static func kind(_ path: String) -> Kind? {
+        switch path.withCString({ mote_files_kind($0) }) {
+        case 1: return .directory
+        case 2: return .file
+        case 3: return .symbolicLink
+        case 4: return .other
+        default: return nil
+        }
     }
 }

@@ -68,3 +68,45 @@ public enum WallClock {
         mote_clock_realtime_ns() / 1_000_000_000
     }
 }
+
+/// A repository at http(s):// or file:// URLs, through the libcurl `Fetcher`: every body capped
+/// at the length the client allows. "not found" is HTTP 404 or 403 (python-tuf ends the root
+/// rotation on either) or a missing file.
+public struct TUFFetchRemote: TUFRemote {
+    public let metadataURL: String
+    public let targetURL: String
+    public var fetcher: Fetcher
+
+    public init(metadataURL: String, targetURL: String, fetcher: Fetcher = Fetcher()) {
+        self.metadataURL = Self.base(metadataURL)
+        self.targetURL = Self.base(targetURL)
+        self.fetcher = fetcher
+    }
+
+    /// True for the URLs libcurl is used for.
+    public static func handles(_ url: String) -> Bool {
+        url.utf8.starts(with: "http://".utf8) || url.utf8.starts(with: "https://".utf8) || url.utf8.starts(with: "file://".utf8)
+    }
+
+    static func base(_ url: String) -> String { url.utf8.last == UInt8(ascii: "/") || url.isEmpty ? url : url + "/" }
+
+    public func fetchMetadata(_ name: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
+        try fetch(metadataURL + name, maxLength: maxLength)
+    }
+
+    public func fetchTarget(_ path: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
+        try fetch(targetURL + path, maxLength: maxLength)
+    }
+
+    func fetch(_ url: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
+        do throws(FetchError) {
+            return try fetcher.fetch(url, maximumLength: maxLength)
+        } catch {
+            switch error {
+            case .notFound, .httpStatus(403): throw TUFFetchError(.notFound, url)
+            case .tooLarge: throw TUFFetchError(.tooLarge, url)
+            default: throw TUFFetchError(.failed, url + ": " + error.description)
+            }
+        }
+    }
+}

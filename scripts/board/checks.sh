@@ -287,7 +287,10 @@ NODE
   until_requested || { wait $pid; cat $out $err; return 1; }
   usleep 300000; echo pull-up > $sim2/sim_gpio1/pull
   exited $pid 0 || return 1
-  grep -q '"type":"event","t":[0-9]*,"sensor":"input:door","channel":"door","value":1,"timestamp_ns":[1-9]' $out &&
+  # The rising edge is an event, or, when it lands before the edge request is armed (a loaded
+  # host), the next reading: either way the level came from the line on the third chip.
+  grep -q -e '"type":"event","t":[0-9]*,"sensor":"input:door","channel":"door","value":1,"timestamp_ns":[1-9]' \
+    -e '"type":"reading","t":[0-9]*,"sensor":"input:door","channel":"door","value":1,' $out &&
     grep -q '"type":"frame","t":[0-9]*,"seq":0,"port":1,"format":"cayennelpp","size":3,"hex":"010001"' $out ||
     { echo "node file:"; cat /tmp/multi-node.toml; echo "stdout:"; cat $out; echo "stderr:"; cat $err; return 1; }
 }
@@ -322,9 +325,9 @@ provisioned_node() {
     grep -q '^next_sequence = 2$' /var/lib/mote/emulated-door.state.toml &&
     [ "$(stat -c %U /var/lib/mote/emulated-door.state.toml)" = mote ] ||
     { echo "stdout:"; cat $out; echo "stderr:"; cat $err; ls -ln /var/lib/mote /dev/gpiochip*; return 1; }
-  grep '"type":"frame"' $out | sed 's/^/       > /'  # the frames, on the console
 }
 check "the provisioned unit's ExecStart as user mote: door edges make frames 010001, 010000; state in /var/lib/mote" provisioned_node
+grep '"type":"frame"' $out | sed 's/^/       > /'  # the provisioned node's frames, on the console
 
 echo "board-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

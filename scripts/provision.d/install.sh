@@ -139,6 +139,9 @@ note() {
   case $1 in
     /etc/systemd/*) unit_changed=1 ;;
     /etc/udev/*) rules_changed=1 ;;
+    # A slot's files changed by provisioning no longer match the manifest the update
+    # guard checks them against: it goes, and the guard records the slot anew (docs/updates.md).
+    /opt/mote/slots/*/*) rm -f "$root${1%/*}/manifest" ;;
   esac
 }
 

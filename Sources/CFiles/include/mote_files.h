@@ -1,7 +1,7 @@
 // CFiles: directory listings and small text-file reads, for what Linux says through /dev,
 // /sys and /proc (which adapters, chips and ports exist; the board's device-tree model), and
 // the durable writes of the node's state and uplink queue (append, truncate, replace; each
-// fsync'd). Exists because the Embedded build has no libc module; it stays with those lookups.
+// fsync'd), and the A/B update slots (copy, rename, symlink switches, directory fsyncs). Exists because the Embedded build has no libc module; it stays with those lookups.
 #ifndef MOTE_FILES_H
 #define MOTE_FILES_H
 
@@ -43,6 +43,31 @@ int32_t mote_files_close(int32_t fd);
 int32_t mote_files_make_directories(const char *path);
 // 0 when `path` exists, else -errno.
 int32_t mote_files_exists(const char *path);
+
+// The update slots' steps, each durable before it returns (the directory holding a changed
+// name is fsync'd), so that a power cut after a step never undoes it.
+// Copies `from` to `to` (created with `mode`, replaced if there), fsyncs it. 0 or -errno.
+int32_t mote_files_copy(const char *from, const char *to, uint32_t mode);
+// rename(2), then fsync of the directories of both names. 0 or -errno.
+int32_t mote_files_rename(const char *from, const char *to);
+// fsync of a file or a directory. 0 or -errno.
+int32_t mote_files_sync(const char *path);
+// Points the symbolic link `path` at `target`, atomically: a new link `path`.new is renamed
+// over it, directory fsync'd. A reader sees the old target or the new, never none. 0 or -errno.
+int32_t mote_files_symlink_atomic(const char *target, const char *path);
+// The target of the symbolic link, NUL-terminated, into `buffer`. The length or -errno.
+int32_t mote_files_readlink(const char *path, char *buffer, size_t size);
+// One directory with `mode` (its parent must exist), parent fsync'd; -EEXIST when there. 0 or -errno.
+int32_t mote_files_make_directory(const char *path, uint32_t mode);
+// Removes a file or an empty directory, parent fsync'd. 0 or -errno.
+int32_t mote_files_remove(const char *path);
+// Removes a directory and everything under it (not following links), parent fsync'd; 0 when it
+// was not there. 0 or -errno.
+int32_t mote_files_remove_tree(const char *path);
+// chmod(2). 0 or -errno.
+int32_t mote_files_chmod(const char *path, uint32_t mode);
+// 1 for a directory, 2 for a regular file, 3 for a symbolic link (not followed), 4 other; -errno.
+int32_t mote_files_kind(const char *path);
 
 #ifdef __cplusplus
 }

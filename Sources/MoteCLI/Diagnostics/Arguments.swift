@@ -6,9 +6,12 @@ struct Arguments {
     var positionals: [String] = []
     var values: [String: String] = [:]
     var switches: Set<String> = []
+    /// Every value of a `repeated` option, in order (`--sha256 mote=... --sha256 node.toml=...`).
+    var lists: [String: [String]] = [:]
 
-    /// `valued` options take a value (`--baud 9600` or `--baud=9600`); `flags` take none.
-    static func parse(_ arguments: [String], valued: Set<String>, flags: Set<String>) -> Result<Arguments, UsageError> {
+    /// `valued` options take a value (`--baud 9600` or `--baud=9600`); `flags` take none;
+    /// `repeated` ones take a value and may come more than once.
+    static func parse(_ arguments: [String], valued: Set<String>, flags: Set<String>, repeated: Set<String> = []) -> Result<Arguments, UsageError> {
         var parsed = Arguments()
         var index = 0
         while index < arguments.count {
@@ -27,14 +30,16 @@ struct Arguments {
             if flags.contains(name) {
                 if inline != nil { return .failure(UsageError("option \(name) takes no value")) }
                 parsed.switches.insert(name)
-            } else if valued.contains(name) {
+            } else if valued.contains(name) || repeated.contains(name) {
+                let value: String
                 if let inline {
-                    parsed.values[name] = inline
+                    value = inline
                 } else {
                     guard index < arguments.count else { return .failure(UsageError("option \(name) needs a value")) }
-                    parsed.values[name] = arguments[index]
+                    value = arguments[index]
                     index += 1
                 }
+                if repeated.contains(name) { parsed.lists[name, default: []].append(value) } else { parsed.values[name] = value }
             } else {
                 return .failure(UsageError("unknown option '\(argument)'"))
             }
