@@ -8,7 +8,8 @@ client command-line contract:
 
 Each good case asserts exit 0 and the exact metadata files (as the repository served them) and
 target bytes; each attack asserts exit 1, the reason on stderr, and a metadata directory left
-byte for byte as it was. The repository is served from a directory by file:// URLs.
+byte for byte as it was. Every case runs twice: the repository at file:// URLs, and served by
+http.server on loopback.
 
   python3 Tests/peers/tuf_client_peer.py CLIENT [CLIENT...]   (a CLIENT with spaces: "mote tuf-client")
 """
@@ -140,10 +141,33 @@ class Repo:
         self.publish(bump=False)
 
     def url(self):
-        return "file://" + self.meta + "/"
+        return BASE_URL + os.path.relpath(self.meta, BASE_DIR) + "/" if BASE_URL else "file://" + self.meta + "/"
 
     def target_url(self):
-        return "file://" + self.targets_dir + "/"
+        return BASE_URL + os.path.relpath(self.targets_dir, BASE_DIR) + "/" if BASE_URL else "file://" + self.targets_dir + "/"
+
+
+# When set: the repositories are served by http.server on loopback from BASE_DIR.
+BASE_URL = None
+BASE_DIR = None
+
+
+def serve(directory):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client that stops reading endless data breaks the pipe: expected
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class Client:
@@ -193,18 +217,28 @@ def main():
     if not clients:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
+    global BASE_URL, BASE_DIR
     checks = Checks("TUF client interop and attacks")
-    for command in clients:
-        label = os.path.basename(shlex.split(command)[0]) + (" " + " ".join(shlex.split(command)[1:]) if len(shlex.split(command)) > 1 else "")
-        for case in CASES:
-            work = tempfile.mkdtemp(prefix="tuf-client-")
-            try:
-                ok, detail = case(Client(command, work), lambda consistent=True: Repo(os.path.join(work, "repo"), consistent))
-            except Exception as e:  # a broken case fails, never stops the peer
-                ok, detail = False, f"{type(e).__name__}: {e}"
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
-            checks.check(f"{label}: {case.__doc__}", ok, detail)
+    base = tempfile.mkdtemp(prefix="tuf-client-")
+    server = serve(base)
+    try:
+        for command in clients:
+            label = os.path.basename(shlex.split(command)[0]) + (" " + " ".join(shlex.split(command)[1:]) if len(shlex.split(command)) > 1 else "")
+            for scheme in ("file", "http"):
+                BASE_DIR = base
+                BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/" if scheme == "http" else None
+                for case in CASES:
+                    work = tempfile.mkdtemp(dir=base)
+                    try:
+                        ok, detail = case(Client(command, work), lambda consistent=True: Repo(os.path.join(work, "repo"), consistent))
+                    except Exception as e:  # a broken case fails, never stops the peer
+                        ok, detail = False, f"{type(e).__name__}: {e}"
+                    finally:
+                        shutil.rmtree(work, ignore_errors=True)
+                    checks.check(f"{label} ({scheme}://): {case.__doc__}", ok, detail)
+    finally:
+        server.shutdown()
+        shutil.rmtree(base, ignore_errors=True)
     checks.finish()
 
 
