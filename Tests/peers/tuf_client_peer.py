@@ -503,7 +503,7 @@ def mix_and_match(client, make):
     old_snapshot = repo.snapshot_bytes
     repo.next()
     repo.write(f"{repo.snapshot.version}.snapshot.json", old_snapshot)
-    return attack(client, repo, "snapshot.json: ")
+    return attack(client, repo, "snapshot.json: sha256 ")
 
 
 @case
