@@ -611,15 +611,19 @@ def non_terminating(client, make):
 
 @case
 def max_delegations(client, make):
-    """max delegations: a target behind 40 chained roles is not found (32 roles visited at most)"""
+    """max delegations: a target 20 roles down is found, one 40 roles down is not (32 roles visited at most)"""
     repo = make()
     parent = None
     for k in range(40):
         repo.delegate(f"r{k}", ["*"], [signer(60)], parent=parent)
         parent = f"r{k}"
+    repo.add_target("shallow.bin", b"shallow", role="r19")
     repo.add_target("deep.bin", b"deep", role=parent)
     repo.publish()
     client.init(repo)
+    rc, err = client.download(repo, "shallow.bin")
+    if rc != 0:
+        return False, "shallow.bin: " + err
     rc, err = client.download(repo, "deep.bin")
     return expect(rc, err, 1, "deep.bin: no trusted targets role lists this target")
 
