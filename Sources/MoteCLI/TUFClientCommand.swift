@@ -52,6 +52,8 @@ public enum TUFClientCommand {
                 invocation.positionals.append(argument)
                 continue
             }
+            let known = ["--metadata-dir", "--metadata-url", "--target-name", "--target-dir", "--target-base-url", "--time", "--hardware-id", "--installed-image-version"]
+            guard known.contains(argument) else { return fail(program, "unknown option '\(argument)'") }
             guard index < arguments.count else { return fail(program, "option \(argument) needs a value") }
             let value = arguments[index]
             index += 1
