@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "MoteBoard", type: .static, targets: ["MoteCLI"]),
         // Host tool (desktop only, never on the board).
         .executable(name: "motectl", targets: ["motectl"]),
+        // The TUF client command-line contract (`mote tuf-client` on the board), for interop tests.
+        .executable(name: "mote-tuf-client", targets: ["mote-tuf-client"]),
     ],
     dependencies: [
         // Host only: no device target depends on these, so the board build never compiles them.
@@ -67,6 +69,7 @@ let package = Package(
         // The `mote` command: option parsing and the scenarios it runs.
         .target(name: "MoteCLI", dependencies: ["MoteHAL", "MoteLinux", "MoteDrivers", "MoteSimulation", "MoteNode"]),
         .executableTarget(name: "mote", dependencies: ["MoteCLI"]),
+        .executableTarget(name: "mote-tuf-client", dependencies: ["MoteCLI"]),
 
         // Host tools: full Swift and Foundation. Nothing under them is device code.
         .target(name: "MoteTools", dependencies: [

@@ -19,6 +19,7 @@ public enum MoteCommand {
         case "serial"?: return SerialCommand.run(Array(arguments.dropFirst()))
         case "update"?: return UpdateCommand.run(Array(arguments.dropFirst()))
         case "--sha256"?: return HashCommand.run(Array(arguments.dropFirst()))
+        case "tuf-client"?: return TUFClientCommand.run(Array(arguments.dropFirst()), program: "mote tuf-client")
         case "--fetch"?: return FetchCommand.run(Array(arguments.dropFirst()))
         case "board"?: return BoardCommand.run(Array(arguments.dropFirst()))
         default: break
