@@ -35,6 +35,9 @@ from peer_checks import Checks
 
 checks = Checks("tuf repository peer")
 motectl = os.path.abspath(sys.argv[1])
+# Our own client too, when given (mote-tuf-client, or "out/ARCH/mote tuf-client"): it must verify
+# what motectl makes, as python-tuf's does.
+ours = sys.argv[2].split() if len(sys.argv) > 2 else None
 work = tempfile.mkdtemp(prefix="tuf-repo-peer-")
 keys = os.path.join(work, "keys")
 os.makedirs(keys)
@@ -174,6 +177,27 @@ for label, session in [("the existing client", client(base, None, "a")), ("a new
     except Exception as error:  # noqa: BLE001
         checks.check(f"{label} walks root 1 -> 2 -> 3 and downloads the image", False, repr(error))
 
+def our_client(name, trusted_root, *extra):
+    """Our client from TRUSTED_ROOT: init, refresh, download mote-aarch64; (exit status, stderr, image bytes or None)."""
+    metadata, targets = os.path.join(work, "ours-" + name, "metadata"), os.path.join(work, "ours-" + name, "targets")
+    os.makedirs(metadata), os.makedirs(targets)
+    steps = [["--metadata-dir", metadata, "init", trusted_root],
+             ["--metadata-url", base + "/metadata/", "--metadata-dir", metadata, "refresh"],
+             ["--metadata-url", base + "/metadata/", "--metadata-dir", metadata, "--target-name", "mote-aarch64",
+              "--target-dir", targets, "--target-base-url", base + "/targets/", *extra, "download"]]
+    for step in steps:
+        result = subprocess.run([*ours, *step], capture_output=True, text=True)
+        if result.returncode != 0:
+            return result.returncode, result.stderr, None
+    with open(os.path.join(targets, "mote-aarch64"), "rb") as f:
+        return 0, "", f.read()
+
+
+if ours:
+    status, stderr, data = our_client("a", first_root, "--hardware-id", "raspberry-pi-5", "--installed-image-version", "6")
+    checks.check("our client walks motectl's root 1 -> 2 -> 3 and downloads the exact image for a raspberry-pi-5 on image 6",
+                 status == 0 and data == image, stderr)
+
 # -- a targets key rotated out ------------------------------------------------------------------
 result = run("repo", "rotate", repo, "--role", "targets", "--remove-key", made["targets1"], "--add-key", pub("targets2"),
              "--sign-with", key("root2"), "--sign-with", key("root3"))
@@ -186,6 +210,10 @@ try:
     checks.check("python-tuf refuses targets metadata signed only by the rotated-out key", False, "refresh succeeded")
 except exceptions.UnsignedMetadataError as error:
     checks.check("python-tuf refuses targets metadata signed only by the rotated-out key", "targets" in str(error), str(error))
+if ours:
+    status, stderr, data = our_client("b", first_root)
+    checks.check("our client refuses targets metadata signed only by the rotated-out key (exit 1)",
+                 status == 1 and data is None and "targets.json: signed by 0 of the 1 keys its threshold needs" in stderr, stderr)
 stale = run("repo", "resign", repo, "--role", "targets", "--key", key("targets1"), "--key", key("snapshot"), "--key", key("timestamp"), expect=1)
 checks.check("motectl refuses to sign with the rotated-out key", stale.returncode == 1 and f"key {made['targets1']} is not a key of targets" in stale.stderr, stale.stderr)
 result = run("repo", "resign", repo, "--role", "targets", "--key", key("targets2"), "--key", key("snapshot"), "--key", key("timestamp"))
