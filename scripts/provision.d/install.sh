@@ -56,8 +56,12 @@ record() { echo "$1 $2" >>"$work/created"; }
 changed=0     # anything at all
 unit_changed=0 rules_changed=0
 
-# Account tools on the root: --prefix for a root that is not this system's own.
-prefix() { [ -z "$root" ] || printf '%s\n' --prefix "$root"; }
+# Account tools on the root: --prefix ROOT for a root that is not this system's own (one
+# argument, whatever the path holds: an SD card mounted at "/media/u/Pi OS" included).
+account() {  # account TOOL ARGS...
+  tool=$1; shift
+  if [ -n "$root" ]; then "$tool" --prefix "$root" "$@"; else "$tool" "$@"; fi
+}
 has_group() { [ -f "$root/etc/group" ] && grep -q "^$1:" "$root/etc/group"; }
 in_group() {  # in_group USER GROUP: USER is a listed member of GROUP
   awk -F: -v u="$1" -v g="$2" '$1 == g { n = split($4, m, ","); for (i = 1; i <= n; i++) if (m[i] == u) f = 1 } END { exit !f }' "$root/etc/group"
@@ -183,7 +187,7 @@ do_accounts() {  # the groups and the user of install.list
         if has_group "$name"; then item "unchanged" "group $name"; continue; fi
         if would; then item "create" "group $name"; continue; fi
         # shellcheck disable=SC2046
-        groupadd $(prefix) --system "$name"
+        account groupadd --system "$name"
         record group "$name"; item "created" "group $name"; changed=1 ;;
       user)
         if has_user "$name"; then
@@ -194,14 +198,14 @@ do_accounts() {  # the groups and the user of install.list
           if [ -z "$missing" ]; then item "unchanged" "user $name (in $groups)"; continue; fi
           if would; then item "update" "user $name: add to $missing"; continue; fi
           # shellcheck disable=SC2046
-          usermod $(prefix) -a -G "$missing" "$name"
+          account usermod -a -G "$missing" "$name"
           item "updated" "user $name: added to $missing"; changed=1; continue
         fi
         if would; then item "create" "user $name (system, in $groups)"; continue; fi
         made_group=0
         has_group "$name" || made_group=1
         # shellcheck disable=SC2046
-        useradd $(prefix) --system --user-group --no-log-init --no-create-home \
+        account useradd --system --user-group --no-log-init --no-create-home \
           --home-dir /var/lib/mote --shell /usr/sbin/nologin --groups "$groups" "$name"
         [ $made_group -eq 1 ] && record group "$name"
         record user "$name"; item "created" "user $name (system, in $groups)"; changed=1 ;;
@@ -307,12 +311,12 @@ uninstall() {
   sed -n 's/^user //p' "$work/manifest" | while read -r name; do
     has_user "$name" || continue
     # shellcheck disable=SC2046
-    if would; then item "remove" "user $name"; else userdel $(prefix) "$name"; item "removed" "user $name"; fi
+    if would; then item "remove" "user $name"; else account userdel "$name"; item "removed" "user $name"; fi
   done
   sed -n 's/^group //p' "$work/manifest" | while read -r name; do
     has_group "$name" || continue
     # shellcheck disable=SC2046
-    if would; then item "remove" "group $name"; else groupdel $(prefix) "$name"; item "removed" "group $name"; fi
+    if would; then item "remove" "group $name"; else account groupdel "$name"; item "removed" "group $name"; fi
   done
   # Account files and backups that were not there before provisioning: backups always, the
   # files themselves once they are empty again.

@@ -154,7 +154,7 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
         }
         let meta = try trusted.finalTimestamp(for: "snapshot.json")
         let name = trusted.root.signed.consistentSnapshot == true ? "\(meta.version).snapshot.json" : "snapshot.json"
-        let bytes = try fetch(name, maxLength: meta.length.map { Int($0) } ?? limits.snapshotMaxLength)
+        let bytes = try fetch(name, maxLength: meta.length.map { Int(clamping: $0) } ?? limits.snapshotMaxLength)
         try trusted.updateSnapshot(bytes)
         try persist("snapshot.json", bytes)
     }
@@ -172,7 +172,7 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
             throw TUFUpdateError(file: file, .state, "snapshot.json does not list \(role).json")
         }
         let name = trusted.root.signed.consistentSnapshot == true ? "\(meta.version).\(file)" : file
-        let bytes = try fetch(name, maxLength: meta.length.map { Int($0) } ?? limits.targetsMaxLength)
+        let bytes = try fetch(name, maxLength: meta.length.map { Int(clamping: $0) } ?? limits.targetsMaxLength)
         try trusted.updateTargets(bytes, role: role, delegator: delegator)
         try persist(file, bytes)
         guard let known = trusted.trustedTargets(role) else { throw TUFUpdateError(file: file, .state, "not trusted after the update") }
@@ -211,7 +211,7 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
 
     /// True when `localPath` holds the target already: its length and hashes match.
     public func isCached(_ target: TUFTargetFile, at localPath: String) -> Bool {
-        guard target.length <= Int64(Int.max), let bytes = storage.read(localPath, maxLength: Int(target.length)) else { return false }
+        guard target.length <= Int64(Int.max), let bytes = storage.read(localPath, maxLength: Int(clamping: target.length)) else { return false }
         do throws(TUFUpdateError) {
             try TUFTrustedMetadata<Crypto>.checkLengthAndHashes(bytes, length: target.length, hashes: target.hashes, file: target.path, whose: "the targets metadata")
             return true
@@ -226,9 +226,9 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
         let name = TUFNames.targetPath(target, consistentSnapshot: trusted.root.signed.consistentSnapshot == true)
         let bytes: [UInt8]
         do throws(TUFFetchError) {
-            bytes = try remote.fetchTarget(name, maxLength: Int(target.length))
+            bytes = try remote.fetchTarget(name, maxLength: Int(clamping: target.length))
         } catch {
-            throw Self.fetchFailure(error, file: target.path, maxLength: Int(target.length))
+            throw Self.fetchFailure(error, file: target.path, maxLength: Int(clamping: target.length))
         }
         try TUFTrustedMetadata<Crypto>.checkLengthAndHashes(bytes, length: target.length, hashes: target.hashes, file: target.path, whose: "the targets metadata")
         if let reason = storage.write(localPath, bytes) {
