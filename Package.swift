@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "CNotify"),
         .target(name: "CSignal"),
         .target(name: "CSocket"),
+        .target(name: "CProcess"),
         // OpenSSL 3's libcrypto (libssl-dev): the hashes and signature checks of signed updates.
         .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         // libcurl (libcurl4-openssl-dev): HTTP(S) and file:// fetches of update metadata and targets.
@@ -59,7 +60,7 @@ let package = Package(
         .target(name: "MoteHAL"),
         // Linux implementations of the HAL over the C shims.
         // (MoteNode for the uplink's file queue and transports.)
-        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket", "CCrypto", "CFetch"]),
+        .target(name: "MoteLinux", dependencies: ["MoteHAL", "MoteNode", "CI2C", "CGPIO", "CSerial", "CPoll", "CFiles", "CClock", "CConsole", "CNotify", "CSignal", "CSocket", "CProcess", "CCrypto", "CFetch"]),
         // One file per part, generic over the bus protocols.
         .target(name: "MoteDrivers", dependencies: ["MoteHAL"]),
         // Register-level device models, simulated buses, a virtual clock.
