@@ -165,15 +165,25 @@ public struct TUFFetchRemote: TUFRemote {
         try fetch(metadataURL + name, maxLength: maxLength)
     }
 
-    /// `Fetcher.fetchToFile` with resume (an HTTP Range request after the file's bytes).
+    /// `Fetcher.fetchToFile` with resume (an HTTP Range request after the file's bytes); a
+    /// server that cannot resume (curl error 33) gets the whole body again into an empty file,
+    /// so a `.part` is never stuck there.
     public func fetchTarget(_ path: String, into file: String, maxLength: Int) throws(TUFFetchError) -> Int {
         let url = targetURL + path
         do throws(FetchError) {
             return try fetcher.fetchToFile(url, path: file, expectedLength: maxLength, resume: true).fetched
         } catch {
+            guard case .transfer(Self.curlRangeError, _) = error else { throw Self.failure(error, url: url) }
+        }
+        do throws(FetchError) {
+            return try fetcher.fetchToFile(url, path: file, expectedLength: maxLength, resume: false).fetched
+        } catch {
             throw Self.failure(error, url: url)
         }
     }
+
+    /// CURLE_RANGE_ERROR: the server does not support or ignored the Range request.
+    static let curlRangeError: Int32 = 33
 
     func fetch(_ url: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
         do throws(FetchError) {
