@@ -18,6 +18,25 @@ public struct TUFFileStorage: TUFStorage {
     public func write(_ path: String, _ bytes: [UInt8]) -> String? {
         Files.writeAtomically(path, bytes: bytes)?.name
     }
+
+    public func size(_ path: String) -> Int64? {
+        Files.size(path)
+    }
+
+    public func readChunks(_ path: String, _ body: (ArraySlice<UInt8>) -> Void) -> String? {
+        Files.readChunks(path, body)?.name
+    }
+
+    /// fsync of the file, then `Files.rename` (both directories fsync'd).
+    public func commit(_ from: String, to: String) -> String? {
+        if let errno = Files.sync(from) { return "fsync: " + errno.name }
+        return Files.rename(from, to: to)?.name
+    }
+
+    public func remove(_ path: String) -> String? {
+        guard Files.exists(path) else { return nil }
+        return Files.remove(path)?.name
+    }
 }
 
 /// A repository in local directories: `file://DIR` or a plain path, for the metadata and the
@@ -48,9 +67,61 @@ public struct TUFFileRemote: TUFRemote {
         try Self.read(metadataDirectory + "/" + name, maxLength: maxLength)
     }
 
-    public func fetchTarget(_ path: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
-        try Self.read(targetDirectory + "/" + path, maxLength: maxLength)
+    /// A chunked copy (64 KiB reads, appended and fsync'd a MiB at a time) after the bytes
+    /// `file` has already; a source longer than `maxLength` is `.tooLarge` and nothing is copied.
+    public func fetchTarget(_ path: String, into file: String, maxLength: Int) throws(TUFFetchError) -> Int {
+        let source = targetDirectory + "/" + path
+        guard Files.exists(source) else { throw TUFFetchError(.notFound, source) }
+        guard let sourceSize = Files.size(source) else { throw TUFFetchError(.failed, "cannot look at \(source)") }
+        guard sourceSize <= Int64(maxLength) else { throw TUFFetchError(.tooLarge, source) }
+        var have: Int64 = 0
+        if let existing = Files.size(file) {
+            have = existing
+        } else if let errno = Files.writeAtomically(file, bytes: []) {
+            throw TUFFetchError(.failed, "cannot create \(file) (\(errno.name))")
+        }
+        guard have < Int64(maxLength) else {
+            if have > Int64(maxLength) { throw TUFFetchError(.tooLarge, file) }
+            return 0
+        }
+        var offset: Int64 = 0, fetched = 0
+        var pending: [UInt8] = []
+        pending.reserveCapacity(Self.appendSize)
+        var failure: TUFFetchError?
+        let readFailure = Files.readChunks(source) { chunk in
+            guard failure == nil else { return }
+            var piece = chunk
+            if offset < have {
+                let skip = Int(min(Int64(piece.count), have - offset))
+                piece = piece.dropFirst(skip)
+                offset += Int64(skip)
+            }
+            guard !piece.isEmpty else { return }
+            if offset + Int64(piece.count) > Int64(maxLength) {
+                failure = TUFFetchError(.tooLarge, source)
+                return
+            }
+            offset += Int64(piece.count)
+            pending.append(contentsOf: piece)
+            if pending.count >= Self.appendSize {
+                if let errno = Files.append(file, pending) {
+                    failure = TUFFetchError(.failed, "cannot write \(file) (\(errno.name))")
+                    return
+                }
+                fetched += pending.count
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        if let failure { throw failure }
+        if let readFailure { throw TUFFetchError(.failed, "cannot read \(source) (\(readFailure.name))") }
+        if !pending.isEmpty {
+            if let errno = Files.append(file, pending) { throw TUFFetchError(.failed, "cannot write \(file) (\(errno.name))") }
+            fetched += pending.count
+        }
+        return fetched
     }
+
+    static let appendSize = 1 << 20
 
     static func read(_ path: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
         guard Files.exists(path) else { throw TUFFetchError(.notFound, path) }
@@ -94,19 +165,39 @@ public struct TUFFetchRemote: TUFRemote {
         try fetch(metadataURL + name, maxLength: maxLength)
     }
 
-    public func fetchTarget(_ path: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
-        try fetch(targetURL + path, maxLength: maxLength)
+    /// `Fetcher.fetchToFile` with resume (an HTTP Range request after the file's bytes); a
+    /// server that cannot resume (curl error 33) gets the whole body again into an empty file,
+    /// so a `.part` is never stuck there.
+    public func fetchTarget(_ path: String, into file: String, maxLength: Int) throws(TUFFetchError) -> Int {
+        let url = targetURL + path
+        do throws(FetchError) {
+            return try fetcher.fetchToFile(url, path: file, expectedLength: maxLength, resume: true).fetched
+        } catch {
+            guard case .transfer(Self.curlRangeError, _) = error else { throw Self.failure(error, url: url) }
+        }
+        do throws(FetchError) {
+            return try fetcher.fetchToFile(url, path: file, expectedLength: maxLength, resume: false).fetched
+        } catch {
+            throw Self.failure(error, url: url)
+        }
     }
+
+    /// CURLE_RANGE_ERROR: the server does not support or ignored the Range request.
+    static let curlRangeError: Int32 = 33
 
     func fetch(_ url: String, maxLength: Int) throws(TUFFetchError) -> [UInt8] {
         do throws(FetchError) {
             return try fetcher.fetch(url, maximumLength: maxLength)
         } catch {
-            switch error {
-            case .notFound, .httpStatus(403): throw TUFFetchError(.notFound, url)
-            case .tooLarge: throw TUFFetchError(.tooLarge, url)
-            default: throw TUFFetchError(.failed, url + ": " + error.description)
-            }
+            throw Self.failure(error, url: url)
+        }
+    }
+
+    static func failure(_ error: FetchError, url: String) -> TUFFetchError {
+        switch error {
+        case .notFound, .httpStatus(403): return TUFFetchError(.notFound, url)
+        case .tooLarge: return TUFFetchError(.tooLarge, url)
+        default: return TUFFetchError(.failed, url + ": " + error.description)
         }
     }
 }

@@ -337,7 +337,8 @@ def tampered_target(client, make):
     open(os.path.join(repo.targets_dir, name), "wb").write(b"evil bytes")
     rc, err = client.download(repo, "a.bin")
     ok, detail = expect(rc, err, 1, "a.bin: sha256 ")
-    return ok and not os.path.exists(os.path.join(client.downloads, "a.bin")), detail
+    # The refused body is not kept as a partial download to resume either.
+    return ok and not os.path.exists(os.path.join(client.downloads, "a.bin")) and not os.path.exists(os.path.join(client.downloads, "a.bin.part")), detail
 
 
 @case
@@ -350,7 +351,8 @@ def endless_target(client, make):
     name = os.listdir(repo.targets_dir)[0]
     open(os.path.join(repo.targets_dir, name), "wb").write(b"1" * 100000)
     rc, err = client.download(repo, "a.bin")
-    return expect(rc, err, 1, "a.bin: more than the 5 bytes allowed")
+    ok, detail = expect(rc, err, 1, "a.bin: more than the 5 bytes allowed")
+    return ok and not os.path.exists(os.path.join(client.downloads, "a.bin.part")), detail
 
 
 @case
@@ -364,7 +366,7 @@ def truncated_target(client, make):
     open(os.path.join(repo.targets_dir, name), "wb").write(b"01234")
     rc, err = client.download(repo, "a.bin")
     ok, detail = expect(rc, err, 1, "a.bin: 5 bytes, but the targets metadata says 10")
-    return ok and not os.path.exists(os.path.join(client.downloads, "a.bin")), detail
+    return ok and not os.path.exists(os.path.join(client.downloads, "a.bin")) and not os.path.exists(os.path.join(client.downloads, "a.bin.part")), detail
 
 
 @case

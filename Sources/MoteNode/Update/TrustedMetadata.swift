@@ -246,15 +246,47 @@ public struct TUFTrustedMetadata<Crypto: UpdateCrypto> {
 
     /// Each listed hash must match (sha256 and sha512 are known; another algorithm fails).
     static func checkLengthAndHashes(_ bytes: [UInt8], length: Int64?, hashes: [TUFHash]?, file: String, whose: String) throws(TUFUpdateError) {
-        if let length, Int64(bytes.count) != length {
-            throw TUFUpdateError(file: file, .lengthOrHash, "\(bytes.count) bytes, but \(whose) says \(length)")
+        var digests = TUFDigests<Crypto>(hashes: hashes)
+        digests.update(bytes[...])
+        try digests.check(length: length, hashes: hashes, file: file, whose: whose)
+    }
+}
+
+/// The length and the listed hashes of bytes that come in pieces (a target read back from its
+/// file in chunks): `update` with each piece in order, then `check` once. The one comparison
+/// behind `checkLengthAndHashes`, so a whole file in memory and a streamed one fail alike.
+public struct TUFDigests<Crypto: UpdateCrypto> {
+    public private(set) var count: Int64 = 0
+    let sha256: Crypto.SHA256?
+    let sha512: Crypto.SHA512?
+
+    /// Hashes only what `hashes` lists (sha256, sha512; any other algorithm fails in `check`).
+    public init(hashes: [TUFHash]?) {
+        let list = hashes ?? []
+        sha256 = list.contains { $0.algorithm.utf8.elementsEqual("sha256".utf8) } ? Crypto.SHA256() : nil
+        sha512 = list.contains { $0.algorithm.utf8.elementsEqual("sha512".utf8) } ? Crypto.SHA512() : nil
+    }
+
+    public mutating func update(_ bytes: ArraySlice<UInt8>) {
+        count += Int64(bytes.count)
+        sha256?.update(bytes)
+        sha512?.update(bytes)
+    }
+
+    /// The length first, then each hash in the order listed; the error names `file` and says
+    /// what `whose` (the metadata that lists it) expected.
+    public func check(length: Int64?, hashes: [TUFHash]?, file: String, whose: String) throws(TUFUpdateError) {
+        if let length, count != length {
+            throw TUFUpdateError(file: file, .lengthOrHash, "\(count) bytes, but \(whose) says \(length)")
         }
+        let sha256Digest = sha256?.finalize()
+        let sha512Digest = sha512?.finalize()
         for hash in hashes ?? [] {
             let digest: [UInt8]
-            if hash.algorithm.utf8.elementsEqual("sha256".utf8) {
-                digest = Crypto.SHA256.hash(bytes)
-            } else if hash.algorithm.utf8.elementsEqual("sha512".utf8) {
-                digest = Crypto.SHA512.hash(bytes)
+            if hash.algorithm.utf8.elementsEqual("sha256".utf8), let sha256Digest {
+                digest = sha256Digest
+            } else if hash.algorithm.utf8.elementsEqual("sha512".utf8), let sha512Digest {
+                digest = sha512Digest
             } else {
                 throw TUFUpdateError(file: file, .lengthOrHash, "hash algorithm \"\(hash.algorithm)\" is not supported (sha256, sha512)")
             }

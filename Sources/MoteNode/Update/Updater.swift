@@ -25,15 +25,30 @@ public struct TUFFetchError: Error, Equatable, Sendable {
 /// Every fetch is capped: more than `maxLength` bytes is `.tooLarge`, never read on.
 public protocol TUFRemote {
     func fetchMetadata(_ name: String, maxLength: Int) throws(TUFFetchError) -> [UInt8]
-    func fetchTarget(_ path: String, maxLength: Int) throws(TUFFetchError) -> [UInt8]
+    /// Streams the target into the file `into` (never whole in memory), which then holds at
+    /// most `maxLength` bytes. A file already there is resumed: its bytes are kept and only the
+    /// rest is fetched after them; one of `maxLength` bytes is not fetched again; a longer one
+    /// is `.tooLarge`. A body shorter than `maxLength` is not an error here (the checks that
+    /// follow decide). Returns how many bytes this call fetched.
+    func fetchTarget(_ path: String, into file: String, maxLength: Int) throws(TUFFetchError) -> Int
 }
 
-/// The metadata and target directories: whole files, replaced atomically and durably.
+/// The metadata and target directories: whole files, replaced atomically and durably, and the
+/// chunked reads, renames and removals of streamed target downloads.
 public protocol TUFStorage {
     /// The file's bytes, or nil when it is missing, unreadable or longer than `maxLength`.
     func read(_ path: String, maxLength: Int) -> [UInt8]?
     /// Replaces the file (temp + fsync + rename); the reason when that fails.
     func write(_ path: String, _ bytes: [UInt8]) -> String?
+    /// The file's size in bytes; nil when it is missing or cannot be looked at.
+    func size(_ path: String) -> Int64?
+    /// Hands the file to `body` in order, a chunk at a time (memory stays at one chunk); the
+    /// reason when it cannot be opened or a read fails.
+    func readChunks(_ path: String, _ body: (ArraySlice<UInt8>) -> Void) -> String?
+    /// Makes `from` durable (fsync) and renames it to `to` atomically; the reason when that fails.
+    func commit(_ from: String, to: String) -> String?
+    /// Removes the file (a missing one is no failure); the reason when that fails.
+    func remove(_ path: String) -> String?
 }
 
 /// File names of the client, as python-tuf's ngclient makes them.
@@ -209,31 +224,61 @@ public struct TUFUpdater<Crypto: UpdateCrypto, Remote: TUFRemote, Storage: TUFSt
         return nil
     }
 
-    /// True when `localPath` holds the target already: its length and hashes match.
+    /// True when `localPath` holds the target already: its length and hashes match (read back
+    /// in chunks, never whole in memory).
     public func isCached(_ target: TUFTargetFile, at localPath: String) -> Bool {
-        guard target.length <= Int64(Int.max), let bytes = storage.read(localPath, maxLength: Int(clamping: target.length)) else { return false }
+        guard let size = storage.size(localPath), size == target.length else { return false }
         do throws(TUFUpdateError) {
-            try TUFTrustedMetadata<Crypto>.checkLengthAndHashes(bytes, length: target.length, hashes: target.hashes, file: target.path, whose: "the targets metadata")
+            try check(target, file: localPath)
             return true
         } catch {
             return false
         }
     }
 
-    /// Fetches the target (at most its length), checks its length and hashes, and stores it at
-    /// `localPath` (temp + fsync + rename: a failed download leaves nothing there).
+    /// Fetches the target into `localPath + ".part"` (at most its length; a `.part` left by an
+    /// earlier call is resumed after its bytes), checks its length and every listed hash reading
+    /// the file back in chunks, and only then renames it to `localPath` (fsync + rename: a failed
+    /// download never leaves anything at `localPath`). A body that does not match, or is longer
+    /// than the length, removes the `.part` (it is never resumed) and throws; a fetch that fails
+    /// otherwise keeps it for the next call.
     public func download(_ target: TUFTargetFile, to localPath: String) throws(TUFUpdateError) {
         let name = TUFNames.targetPath(target, consistentSnapshot: trusted.root.signed.consistentSnapshot == true)
-        let bytes: [UInt8]
+        let part = localPath + ".part"
+        let cap = Int(clamping: target.length)
         do throws(TUFFetchError) {
-            bytes = try remote.fetchTarget(name, maxLength: Int(clamping: target.length))
+            _ = try remote.fetchTarget(name, into: part, maxLength: cap)
         } catch {
-            throw Self.fetchFailure(error, file: target.path, maxLength: Int(clamping: target.length))
+            var failure = Self.fetchFailure(error, file: target.path, maxLength: cap)
+            if error.kind == .tooLarge { failure.reason += removePart(part) }
+            throw failure
         }
-        try TUFTrustedMetadata<Crypto>.checkLengthAndHashes(bytes, length: target.length, hashes: target.hashes, file: target.path, whose: "the targets metadata")
-        if let reason = storage.write(localPath, bytes) {
-            throw TUFUpdateError(file: target.path, .storage, "cannot write \(localPath): \(reason)")
+        do throws(TUFUpdateError) {
+            try check(target, file: part)
+        } catch {
+            var failure = error
+            failure.reason += removePart(part)
+            throw failure
         }
+        if let reason = storage.commit(part, to: localPath) {
+            throw TUFUpdateError(file: target.path, .storage, "cannot rename \(part) to \(localPath): \(reason) (the checked \(part) is kept)")
+        }
+    }
+
+    /// Length and hashes of the file at `file`, read in chunks, against the targets metadata.
+    func check(_ target: TUFTargetFile, file: String) throws(TUFUpdateError) {
+        var digests = TUFDigests<Crypto>(hashes: target.hashes)
+        if let reason = storage.readChunks(file, { digests.update($0) }) {
+            throw TUFUpdateError(file: target.path, .storage, "cannot read \(file): \(reason)")
+        }
+        try digests.check(length: target.length, hashes: target.hashes, file: target.path, whose: "the targets metadata")
+    }
+
+    /// Removes a refused partial download; what the error adds when that fails (the message
+    /// is the check's own otherwise).
+    func removePart(_ part: String) -> String {
+        guard let reason = storage.remove(part) else { return "" }
+        return " (\(part) could not be removed: \(reason))"
     }
 
     func fetch(_ name: String, maxLength: Int) throws(TUFUpdateError) -> [UInt8] {
