@@ -236,6 +236,15 @@ import Testing
         #expect(UpdateCommand.run(["check", "--root", setup.root]) == 1)
     }
 
+    @Test func withoutTheTrustedRootNothingIsFetched() throws {
+        let setup = try Setup(root: false)
+        try setup.publish(Self.image2, version: 2)
+        let result = setup.check()
+        #expect(result.lines == [])
+        #expect(result.error == "\(setup.root)/etc/mote/update/root.json: no such file ([update] trusted_root of \(setup.root)/opt/mote/current/node.toml); nothing checked")
+        #expect(!FileManager.default.fileExists(atPath: setup.root + "/var/lib/mote-update"))
+    }
+
     @Test func aTargetChangedOnTheRepositoryIsRefusedAndNothingInstalled() throws {
         let setup = try Setup()
         try setup.publish(Self.image2, version: 2)
