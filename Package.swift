@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "MoteDriversTests", dependencies: ["MoteDrivers", "MoteHAL", "MoteSimulation"]),
         .testTarget(name: "MoteSimulationTests", dependencies: ["MoteSimulation", "MoteDrivers", "MoteHAL"]),
         .testTarget(name: "MoteNodeTests", dependencies: ["MoteNode", "MoteSimulation", "MoteDrivers", "MoteHAL", "MoteLinux"]),
-        .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI", "MoteNode"]),
+        .testTarget(name: "MoteCLITests", dependencies: ["MoteCLI", "MoteHAL", "MoteNode", "MoteLinux", "MoteTools"]),
         .testTarget(name: "MoteToolsTests", dependencies: ["MoteTools", "MoteNode"]),
         .testTarget(name: "MoteConfigInteropTests", dependencies: ["MoteNode", .product(name: "TOMLKit", package: "TOMLKit")]),
     ]

@@ -120,7 +120,11 @@ public enum ConfiguredRun {
 
     /// The file of the board the device tree identifies, among the first board directory with board files.
     private static func identifiedBoardFile(next nodeFile: String, deviceTree: String?, architecture: String?) -> Result<String, SetupError> {
-        let directories = boardDirectories(next: nodeFile)
+        identifiedBoard(in: boardDirectories(next: nodeFile), deviceTree: deviceTree, architecture: architecture).map { $0.directory + "/" + $0.id + ".toml" }
+    }
+
+    /// The board the device tree identifies among the board files of the first of `directories` that has any.
+    static func identifiedBoard(in directories: [String], deviceTree: String?, architecture: String?) -> Result<(directory: String, id: String), SetupError> {
         var found: (directory: String, boards: [BoardConfiguration])?
         for directory in directories where found == nil {
             let boards = BoardFiles.load(directory).boards
@@ -136,7 +140,7 @@ public enum ConfiguredRun {
                                        + looked.joined(separator: " or ") + "); name the board, or give --board FILE"))
         }
         switch BoardIdentification.identify(tree, among: boards, architecture: architecture) {
-        case .success(let match): return .success(directory + "/" + match.board.id + ".toml")
+        case .success(let match): return .success((directory, match.board.id))
         case .failure(let unknown): return .failure(SetupError(message: unknown.description))
         }
     }

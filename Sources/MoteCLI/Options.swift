@@ -91,7 +91,7 @@ public struct Options: Equatable {
                     [--downlink PORT:HEX ...] [--sim-start D] [--faults FILE]
                mote board [--device-tree DIR] [--boards DIR]   (which board file fits this board)
                mote gpio|i2c|serial ...   (bring-up diagnostics; mote gpio --help)
-               mote update apply|guard|status ...   (the A/B slots; mote update --help)
+               mote update check|apply|guard|status ...   (signed updates, the A/B slots; mote update --help)
                mote --sha256 FILE...      (what sha256sum prints, through the board's libcrypto)
                mote --fetch URL --max-bytes N [--output FILE [--resume]] ...   (mote --fetch --help)
 

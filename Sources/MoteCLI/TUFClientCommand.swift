@@ -93,23 +93,32 @@ public enum TUFClientCommand {
         case "refresh", "download":
             guard invocation.positionals.count == 1 else { return fail(program, "\(command) takes no arguments") }
             guard let metadataURL = invocation.metadataURL else { return fail(program, "\(command) needs --metadata-url URL") }
-            var targetURL = ""
+            var targetURL: String?
             if command == "download" {
                 guard !invocation.targetNames.isEmpty else { return fail(program, "download needs --target-name NAME") }
                 guard invocation.targetDirectory != nil else { return fail(program, "download needs --target-dir DIR") }
                 guard let base = invocation.targetBaseURL else { return fail(program, "download needs --target-base-url URL") }
                 targetURL = base
             }
-            if TUFFetchRemote.handles(metadataURL) && (command != "download" || TUFFetchRemote.handles(targetURL)) {
-                let remote = TUFFetchRemote(metadataURL: metadataURL, targetURL: targetURL)
-                return perform(invocation, command: command, remote: remote, storage: storage, now: now, program: program)
-            }
-            guard let remote = TUFFileRemote(metadataURL: metadataURL, targetURL: targetURL) else {
+            let work = Perform(invocation: invocation, command: command, storage: storage, now: now, program: program)
+            guard let status = TUFRemoteChoice.use(metadataURL: metadataURL, targetURL: targetURL, work) else {
                 return fail(program, "\(metadataURL): expected an http://, https:// or file:// URL or a directory")
             }
-            return perform(invocation, command: command, remote: remote, storage: storage, now: now, program: program)
+            return status
         default:
             return fail(program, "unknown command '\(command)' (init, refresh or download)")
+        }
+    }
+
+    struct Perform: TUFRemoteUser {
+        var invocation: Invocation
+        var command: String
+        var storage: TUFFileStorage
+        var now: Int64
+        var program: String
+
+        func use<Remote: TUFRemote>(_ remote: Remote) -> Int32 {
+            perform(invocation, command: command, remote: remote, storage: storage, now: now, program: program)
         }
     }
 

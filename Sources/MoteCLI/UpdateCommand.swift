@@ -2,19 +2,26 @@ import MoteHAL
 import MoteLinux
 import MoteNode
 
-/// `mote update apply|guard|status`: the A/B slots of /opt/mote (docs/updates.md).
+/// `mote update check|apply|guard|status`: signed updates into the A/B slots of /opt/mote (docs/updates.md).
 ///
-/// `apply` is the developer and CI entry point for the install half: it takes the expected
-/// SHA-256 (and length) of each file on the command line, where the update client will hand
-/// over what it verified from signed TUF metadata. `check`, which fetches and verifies that
-/// metadata, comes with the client and is not here yet.
+/// `check` (UpdateCheck.swift) fetches and verifies signed TUF metadata and the image, then
+/// installs it as `apply` does. `apply` is the developer and CI entry point for the install
+/// half: it takes the expected SHA-256 (and length) of each file on the command line.
 enum UpdateCommand {
     static let usage = """
-        usage: mote update apply --image DIR --sha256 NAME=HEX... [--length NAME=BYTES]... --version N
+        usage: mote update check [--config FILE] [--root DIR] [--dry-run] [--if-due] [--restart] [--time T]
+               mote update apply --image DIR --sha256 NAME=HEX... [--length NAME=BYTES]... --version N
                                  [--hardware ID] [--root DIR]
                mote update guard [--root DIR] [--max-starts N]
                mote update status [--root DIR] [--max-starts N]
 
+          check    read [update] of FILE (default ROOT/opt/mote/current/node.toml), refresh the
+                   signed TUF metadata, and when the image target for this board has an image
+                   version above the installed one, download it, verify it and install it as
+                   apply does, on trial. --dry-run: say what would be installed, download
+                   nothing; --if-due: nothing when the last check is younger than
+                   check_interval; --restart: then systemctl restart mote.service; --time T:
+                   the time (YYYY-MM-DDTHH:MM:SSZ or seconds since 1970) instead of the clock
           apply    install DIR/mote (and DIR/node.toml when named) into the slot `stable` does not
                    point at, check every copy's length and SHA-256 from disk, and switch
                    /opt/mote/current to it on trial; a file that does not match installs
@@ -34,11 +41,12 @@ enum UpdateCommand {
         """
 
     static func run(_ arguments: [String]) -> Int32 {
-        guard let command = arguments.first else { return Report.usage(UsageError("update needs apply, guard or status"), usage) }
+        guard let command = arguments.first else { return Report.usage(UsageError("update needs check, apply, guard or status"), usage) }
         if command == "--help" || command == "-h" {
             Console.line(usage)
             return ExitCode.ok
         }
+        if command == "check" { return check(Array(arguments.dropFirst())) }
         let parsed: Arguments
         switch Arguments.parse(Array(arguments.dropFirst()), valued: ["--image", "--version", "--hardware", "--root", "--max-starts"],
                                flags: ["--help"], repeated: ["--sha256", "--length"]) {
@@ -71,8 +79,34 @@ enum UpdateCommand {
             for line in store.status() { Console.line(line) }
             return ExitCode.ok
         default:
-            return Report.usage(UsageError("unknown update command '\(command)' (apply, guard or status)"), usage)
+            return Report.usage(UsageError("unknown update command '\(command)' (check, apply, guard or status)"), usage)
         }
+    }
+
+    static func check(_ arguments: [String]) -> Int32 {
+        let parsed: Arguments
+        switch Arguments.parse(arguments, valued: ["--config", "--root", "--time"], flags: ["--dry-run", "--if-due", "--restart", "--help"]) {
+        case .success(let arguments): parsed = arguments
+        case .failure(let error): return Report.usage(error, usage)
+        }
+        if parsed.has("--help") {
+            Console.line(usage)
+            return ExitCode.ok
+        }
+        if let extra = parsed.positionals.first { return Report.usage(UsageError("unexpected argument '\(extra)'"), usage) }
+        var check = UpdateCheck(root: parsed.values["--root"] ?? "/")
+        check.config = parsed.values["--config"]
+        check.dryRun = parsed.has("--dry-run")
+        check.ifDue = parsed.has("--if-due")
+        check.restart = parsed.has("--restart")
+        if let text = parsed.values["--time"] {
+            guard let seconds = TUFTime.parse(text) ?? Int64(text), seconds >= 0 else {
+                return Report.usage(UsageError("option --time needs YYYY-MM-DDTHH:MM:SSZ or seconds since 1970, not '\(text)'"), usage)
+            }
+            check.time = seconds
+        }
+        if check.dryRun && check.restart { return Report.usage(UsageError("--dry-run installs nothing to restart: not with --restart"), usage) }
+        return check.run()
     }
 
     static func apply(_ parsed: Arguments, store: SlotStore<LibCrypto.SHA256>) -> Int32 {

@@ -105,6 +105,29 @@ import MoteSimulation
         #expect(partial.uplink.maximumPayload == 3)
     }
 
+    // MARK: - [update]
+
+    @Test func updateTargetsURLDefaultsToTheRepositoryLayout() throws {
+        func parsed(_ section: String) -> UpdateConfiguration? {
+            NodeConfiguration.parse(Self.minimal + "[update]\n" + section, file: "n.toml").configuration?.update
+        }
+        #expect(parsed("url = \"https://u.example/mote/metadata/\"")?.targetsURL == "https://u.example/mote/targets/")
+        #expect(parsed("url = \"file:///srv/repo/metadata\"")?.targetsURL == "file:///srv/repo/targets")
+        let full = try #require(parsed("url = \"https://u.example/meta\"\ntargets_url = \"https://cdn.example/t/\"\ntarget = \"mote-pi\"\nconfig_target = \"pi.toml\""))
+        #expect(full.targetsURL == "https://cdn.example/t/" && full.target == "mote-pi" && full.configTarget == "pi.toml")
+        let defaults = try #require(parsed("url = \"https://u.example/metadata\""))
+        #expect(defaults.target == nil && defaults.configTarget == nil && defaults.hardwareID == nil)
+        #expect(UpdateConfiguration.defaultTargetsURL("https://u.example/mymetadata/") == nil)
+        #expect(UpdateConfiguration.defaultTargetsURL("/metadata") == nil)
+        #expect(Self.errors(Self.minimal + "[update]\nurl = \"https://u.example/meta/\"\n") == [
+            "n.toml:8:1: update.targets_url: missing: required when url does not end in /metadata/ (where the repository's targets/ are)",
+        ])
+        #expect(Self.errors(Self.minimal + "[update]\nurl = \"https://u.example/metadata\"\ntargets_url = \"http://u.example/targets\"\ntarget = \"m\"\nconfig_target = \"m\"\n") == [
+            "n.toml:10:15: update.targets_url: must start with https:// or file:// (targets are fetched over TLS or from a local mirror)",
+            "n.toml:12:17: update.config_target: names the image's own target \"m\"; the node file is a target of its own",
+        ])
+    }
+
     @Test func syntaxErrorsComeWithTheirPositionAndNoKey() {
         let errors = NodeConfiguration.parse("[node]\nname = \"n\"\nboard = \n", file: "s.toml").errors
         // The schema goes on past a syntax error, in the same pass.
@@ -140,7 +163,7 @@ import MoteSimulation
             regoin = "EU868"
 
             [update]
-            url = "https://u.example/"
+            url = "https://u.example/metadata/"
             every = "1d"
 
             [storage]

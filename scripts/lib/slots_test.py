@@ -192,6 +192,87 @@ def confirm(mote, repo):
     return work
 
 
+def update_check(mote, repo, motectl):
+    """`mote update check` against a repository the real motectl made: v2 installed and confirmed,
+    v3 (broken) installed and reverted and then not installed again, v4 installed and confirmed."""
+    work = tempfile.mkdtemp(prefix="mote-slots-check-")
+    board = Board(work, mote, repo)
+    updates = os.path.join(work, "updates")
+    target = "mote-" + {"arm64": "aarch64", "armv7l": "armv7"}.get(os.uname().machine, os.uname().machine)
+    node = board.node + f'\n[update]\nurl = "file://{updates}/metadata"\n'
+    open(board.path("opt/mote/slots/a/node.toml"), "w").write(node)
+    keys = os.path.join(work, "keys")
+    os.mkdir(keys, 0o700)
+
+    def run(command):
+        done = subprocess.run(command, capture_output=True, text=True)
+        check(done.returncode == 0, f"{' '.join(command)}: exit {done.returncode}: {done.stderr}")
+        return done
+
+    for role in ("root", "targets", "snapshot", "timestamp"):
+        run([motectl, "keys", "new", "--out", os.path.join(keys, role)])
+    run([motectl, "repo", "init", updates] + [arg for role in ("root", "targets", "snapshot", "timestamp")
+                                                for arg in (f"--{role}-key", os.path.join(keys, role + ".key"))])
+    os.makedirs(board.path("etc/mote/update"))
+    shutil.copy(os.path.join(updates, "metadata/1.root.json"), board.path("etc/mote/update/root.json"))
+    metadata = [1]  # the repository's metadata version: add-target signs targets, snapshot and timestamp anew
+
+    def publish(directory, version):
+        run([motectl, "repo", "add-target", updates, os.path.join(directory, "mote"), "--name", target, "--hardware-id", "simulated",
+             "--image-version", str(version)] + [arg for role in ("targets", "snapshot", "timestamp") for arg in ("--key", os.path.join(keys, role + ".key"))])
+        metadata[0] += 1
+        return os.path.getsize(os.path.join(directory, "mote"))
+
+    checks = []
+
+    def update_check(expected, status=0, first=False):
+        """The stable slot's binary checks, as the update timer runs it; stdout must be `expected` exactly."""
+        done = subprocess.run([board.path("opt/mote/stable/mote"), "update", "check", "--root", board.root], capture_output=True, text=True)
+        v = metadata[0]
+        lines = ([f"metadata: {board.path('var/lib/mote-update/metadata')} started from the trusted root {board.path('etc/mote/update/root.json')}"] if first else []) \
+            + [f"metadata: timestamp {v}, snapshot {v}, targets {v} (verified)"] + expected
+        want = "".join(f"mote update check: {line}\n" for line in lines)
+        check(done.returncode == status and done.stdout == want, f"check {len(checks) + 1}: exit {done.returncode}, said:\n{done.stdout}{done.stderr}wanted:\n{want}")
+        checks.append(done.returncode)
+        return done
+
+    installed = lambda version, slot: [f"installed version {version} into slot {slot}, on trial",
+                                       "restart mote.service to start it (systemctl restart mote.service, or check --restart)"]
+    downloaded = lambda size: f"{target}: downloaded, {size} bytes, length and sha256 verified"
+    board.supervise()
+    good = image(work, "v2", mote, padding=4096)
+    size = publish(good, 2)
+    update_check([f"{target}: image version 2 for simulated, {size} bytes", downloaded(size)] + installed(2, "b"), first=True)
+    check(open(board.path("opt/mote/slots/b/node.toml")).read() == node, "slot b did not get the node file in use")
+    check(board.manifest_version("b") == 2 and board.verifies("b") is None, f"slot b: version {board.manifest_version('b')}, {board.verifies('b')}")
+    starts = board.supervise()
+    check([(slot, rc) for slot, rc, _ in starts] == [("slots/b", 0)], f"starts of v2: {[(s, r) for s, r, _ in starts]}")
+    again = board.supervise()
+    check("confirmed slot b (version 2): healthy after 1 start" in again[0][2], f"the guard after v2's healthy run said: {again[0][2]}")
+    update_check([f"{target}: image version 2 for simulated, {size} bytes", "up to date: version 2 installed"])
+
+    size = publish(image(work, "v3", BROKEN), 3)
+    update_check([f"{target}: image version 3 for simulated, {size} bytes", downloaded(size)] + installed(3, "a"))
+    starts = board.supervise()
+    failed = [s for s in starts if s[0] == "slots/a"]
+    check([(slot, rc) for slot, rc, _ in starts] == [("slots/a", 1)] * 3 + [("slots/b", 0)], f"starts of v3: {[(s, r) for s, r, _ in starts]}")
+    check("reverted slot a after 3 starts without reporting healthy; on slot b" in starts[-1][2], f"the 4th guard said: {starts[-1][2]}")
+    update_check([f"{target}: image version 3 for simulated, {size} bytes",
+                  "up to date: version 2 installed; version 3 was tried and not kept, so it is not installed again "
+                  "(reverted slot a after 3 starts without reporting healthy; on slot b)"])
+    check(board.link("current") == "slots/b" and board.manifest_version("a") == 3, "the check after the revert changed the slots")
+
+    size = publish(image(work, "v4", mote, padding=8192), 4)
+    update_check([f"{target}: image version 4 for simulated, {size} bytes", downloaded(size)] + installed(4, "a"))
+    board.supervise()
+    again = board.supervise()
+    check("confirmed slot a (version 4): healthy after 1 start" in again[0][2], f"the guard after v4's healthy run said: {again[0][2]}")
+    check(not os.path.exists(board.path("var/lib/mote-update/download")), "the download directory was left")
+    print(f"slots test: mote update check against a motectl repository: {len(checks)} checks ({checks.count(0)} exit 0): "
+          f"v2 installed and confirmed, v3 installed, {len(failed)} failed starts, reverted and not installed again, v4 installed and confirmed")
+    return work
+
+
 def power_cuts(mote, repo, kills, rng):
     """SIGKILL `mote update apply` at random points; after each, the guard must leave current on
     a slot whose files verify and whose binary runs."""
@@ -267,13 +348,14 @@ def main():
     parser.add_argument("kills", nargs="?", type=int, default=100)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--mote", required=True)
+    parser.add_argument("--motectl", required=True)
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 31)
     print(f"slots test: seed {seed} (replay: scripts/slots-test {args.kills} --seed {seed})", flush=True)
     rng = random.Random(seed)
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     mote = os.path.abspath(args.mote)
-    works = [revert(mote, repo), confirm(mote, repo), power_cuts(mote, repo, args.kills, rng)]
+    works = [revert(mote, repo), confirm(mote, repo), update_check(mote, repo, os.path.abspath(args.motectl)), power_cuts(mote, repo, args.kills, rng)]
     for problem in problems[:20]:
         print("FAILED: " + problem)
     if problems:

@@ -213,13 +213,35 @@ public struct UplinkConfiguration: Equatable, Sendable {
 public struct UpdateConfiguration: Equatable, Sendable {
     /// Base URL of the TUF repository's metadata (https:// or file://).
     public var url: String
+    /// Base URL of its target files: `targets_url`, else `url` with its last segment
+    /// `metadata` made `targets` (`defaultTargetsURL`).
+    public var targetsURL: String
     public var checkInterval: TimeSpan = .seconds(86_400)
     /// The trusted root metadata installed at provisioning.
     public var trustedRoot = "/etc/mote/update/root.json"
     /// What the board is, matched against the targets' hardware ids.
     public var hardwareID: String?
+    /// The image's target name; nil: "mote-" and the architecture of the running build.
+    public var target: String?
+    /// A node.toml target installed with the image; nil: the node file in use is kept.
+    public var configTarget: String?
 
-    public init(url: String) { self.url = url }
+    public init(url: String, targetsURL: String? = nil) {
+        self.url = url
+        self.targetsURL = targetsURL ?? Self.defaultTargetsURL(url) ?? ""
+    }
+
+    /// `url` with a last path segment `metadata` replaced by `targets` (a trailing '/' kept):
+    /// the layout `motectl repo` publishes. Nil when `url` does not end in /metadata or /metadata/.
+    public static func defaultTargetsURL(_ url: String) -> String? {
+        var bytes = Array(url.utf8)
+        let slash = bytes.last == UInt8(ascii: "/")
+        if slash { bytes.removeLast() }
+        let segment = Array("/metadata".utf8)
+        guard bytes.count > segment.count, bytes.suffix(segment.count).elementsEqual(segment) else { return nil }
+        bytes.removeLast(segment.count)
+        return String(decoding: bytes, as: UTF8.self) + "/targets" + (slash ? "/" : "")
+    }
 }
 
 public struct StorageConfiguration: Equatable, Sendable {
@@ -738,10 +760,22 @@ extension NodeConfiguration {
         if let url, !url.hasPrefix("https://"), !url.hasPrefix("file://") {
             table.error("url", "must start with https:// or file:// (metadata is fetched over TLS or from a local mirror)")
         }
-        var update = UpdateConfiguration(url: url ?? "")
+        let targetsURL = table.string("targets_url")
+        if let targetsURL, !targetsURL.hasPrefix("https://"), !targetsURL.hasPrefix("file://") {
+            table.error("targets_url", "must start with https:// or file:// (targets are fetched over TLS or from a local mirror)")
+        }
+        if let url, targetsURL == nil, UpdateConfiguration.defaultTargetsURL(url) == nil {
+            table.error("targets_url", "missing: required when url does not end in /metadata/ (where the repository's targets/ are)")
+        }
+        var update = UpdateConfiguration(url: url ?? "", targetsURL: targetsURL)
         update.checkInterval = table.duration("check_interval", in: TimeSpan.seconds(60)...TimeSpan.seconds(30 * 86_400)) ?? update.checkInterval
         update.trustedRoot = table.string("trusted_root") ?? update.trustedRoot
         update.hardwareID = table.string("hardware_id")
+        update.target = table.string("target")
+        update.configTarget = table.string("config_target")
+        if let target = update.configTarget, target == update.target ?? "" {
+            table.error("config_target", "names the image's own target \"\(target)\"; the node file is a target of its own")
+        }
         return url == nil ? nil : update
     }
 

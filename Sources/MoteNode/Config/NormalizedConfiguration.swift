@@ -73,9 +73,11 @@ extension NodeConfiguration {
         out += "downlink_port = \(uplink.downlinkPort)\n"
         out += "send_on_event = \(uplink.sendOnEvent)\n"
         if let update {
-            out += "\n[update]\nurl = \(quoted(update.url))\ncheck_interval = \(quoted(DurationText.format(update.checkInterval)))\n"
+            out += "\n[update]\nurl = \(quoted(update.url))\ntargets_url = \(quoted(update.targetsURL))\ncheck_interval = \(quoted(DurationText.format(update.checkInterval)))\n"
             out += "trusted_root = \(quoted(update.trustedRoot))\n"
             if let hardware = update.hardwareID { out += "hardware_id = \(quoted(hardware))\n" }
+            if let target = update.target { out += "target = \(quoted(target))\n" }
+            if let target = update.configTarget { out += "config_target = \(quoted(target))\n" }
         }
         out += "\n[storage]\nstate_dir = \(quoted(storage.stateDirectory))\nqueue_limit = \(storage.queueLimit)\n"
         return out
