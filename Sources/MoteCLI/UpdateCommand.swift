@@ -84,7 +84,7 @@ enum UpdateCommand {
 
     static func watch(_ arguments: [String]) -> Int32 {
         let parsed: Arguments
-        switch Arguments.parse(arguments, valued: ["--root", "--timeout", "--time", "--max-starts"], flags: ["--restart", "--help"]) {
+        switch Arguments.parse(arguments, valued: ["--root", "--timeout", "--time"], flags: ["--restart", "--help"]) {
         case .success(let arguments): parsed = arguments
         case .failure(let error): return Report.usage(error, usage)
         }
@@ -107,12 +107,7 @@ enum UpdateCommand {
             }
             now = seconds
         }
-        let maximum: Int
-        switch parsed.number("--max-starts", default: 3, range: 1...100) {
-        case .success(let value): maximum = value
-        case .failure(let error): return Report.usage(error, usage)
-        }
-        let store = SlotStore<LibCrypto.SHA256>(root: parsed.values["--root"] ?? "/", maximumStarts: maximum)
+        let store = SlotStore<LibCrypto.SHA256>(root: parsed.values["--root"] ?? "/")
         let report: SlotStore<LibCrypto.SHA256>.WatchReport
         do {
             report = try store.watch(now: now, timeout: timeout)

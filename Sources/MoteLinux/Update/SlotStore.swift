@@ -412,8 +412,8 @@ public struct SlotStore<SHA256: UpdateHasher> {
         return report
     }
 
-    // The ends of a trial, shared by the guard and the watch. Each writes the state last but one
-    // step: a cut after it leaves what the next guard finishes (table in docs/updates.md).
+    // The ends of a trial, shared by the guard and the watch, in the order the power-cut table
+    // of docs/updates.md assumes: whatever a cut between two steps leaves, the next guard finishes.
 
     /// The trial slot marked itself healthy: `stable` -> it, the trial cleared, the mark removed.
     func confirm(_ trial: String, _ state: UpdateState) throws(SlotError) -> String {
