@@ -2,7 +2,7 @@ import MoteHAL
 import MoteLinux
 import MoteNode
 
-/// `mote update check|apply|guard|status`: signed updates into the A/B slots of /opt/mote (docs/updates.md).
+/// `mote update check|apply|guard|watch|status`: signed updates into the A/B slots of /opt/mote (docs/updates.md).
 ///
 /// `check` (UpdateCheck.swift) fetches and verifies signed TUF metadata and the image, then
 /// installs it as `apply` does. `apply` is the developer and CI entry point for the install
@@ -13,6 +13,7 @@ enum UpdateCommand {
                mote update apply --image DIR --sha256 NAME=HEX... [--length NAME=BYTES]... --version N
                                  [--hardware ID] [--root DIR]
                mote update guard [--root DIR] [--max-starts N]
+               mote update watch [--root DIR] [--timeout DURATION] [--time SECONDS] [--restart]
                mote update status [--root DIR] [--max-starts N]
 
           check    read [update] of FILE (default ROOT/opt/mote/current/node.toml), refresh the
@@ -26,11 +27,16 @@ enum UpdateCommand {
                    point at, check every copy's length and SHA-256 from disk, and switch
                    /opt/mote/current to it on trial; a file that does not match installs
                    nothing. Restart the node afterwards (systemctl restart mote). A developer
-                   and CI entry point: the update client will pass what signed metadata says.
+                   and CI entry point: check passes what signed metadata says.
           guard    before each start of the node, as root (ExecStartPre=+/opt/mote/stable/mote
                    update guard): repair what an interrupted step left; confirm a trial slot
                    that marked itself healthy, count its starts, or revert to the stable slot
                    after --max-starts (default 3) starts without a health mark
+          watch    every minute, as root (mote-update-watch.timer): confirm a trial slot that
+                   marked itself healthy now, or revert one that has not --timeout (default
+                   10m) after its last start; prints a line only when it does either.
+                   --restart: restart mote.service after a revert. --time SECONDS: the clock
+                   (wall-clock seconds since the epoch; default: now), for tests
           status   the links, the trial and each slot's version and check
 
           --sha256 NAME=HEX  a file of the image (mote or node.toml) and its SHA-256
@@ -41,12 +47,13 @@ enum UpdateCommand {
         """
 
     static func run(_ arguments: [String]) -> Int32 {
-        guard let command = arguments.first else { return Report.usage(UsageError("update needs check, apply, guard or status"), usage) }
+        guard let command = arguments.first else { return Report.usage(UsageError("update needs check, apply, guard, watch or status"), usage) }
         if command == "--help" || command == "-h" {
             Console.line(usage)
             return ExitCode.ok
         }
         if command == "check" { return check(Array(arguments.dropFirst())) }
+        if command == "watch" { return watch(Array(arguments.dropFirst())) }
         let parsed: Arguments
         switch Arguments.parse(Array(arguments.dropFirst()), valued: ["--image", "--version", "--hardware", "--root", "--max-starts"],
                                flags: ["--help"], repeated: ["--sha256", "--length"]) {
@@ -79,7 +86,7 @@ enum UpdateCommand {
             for line in store.status() { Console.line(line) }
             return ExitCode.ok
         default:
-            return Report.usage(UsageError("unknown update command '\(command)' (check, apply, guard or status)"), usage)
+            return Report.usage(UsageError("unknown update command '\(command)' (check, apply, guard, watch or status)"), usage)
         }
     }
 
@@ -107,6 +114,50 @@ enum UpdateCommand {
         }
         if check.dryRun && check.restart { return Report.usage(UsageError("--dry-run installs nothing to restart: not with --restart"), usage) }
         return check.run()
+    }
+
+    static func watch(_ arguments: [String]) -> Int32 {
+        let parsed: Arguments
+        switch Arguments.parse(arguments, valued: ["--root", "--timeout", "--time"], flags: ["--restart", "--help"]) {
+        case .success(let arguments): parsed = arguments
+        case .failure(let error): return Report.usage(error, usage)
+        }
+        if parsed.has("--help") {
+            Console.line(usage)
+            return ExitCode.ok
+        }
+        if let extra = parsed.positionals.first { return Report.usage(UsageError("unexpected argument '\(extra)'"), usage) }
+        var timeout: Int64 = 600
+        if let text = parsed.values["--timeout"] {
+            guard let span = DurationText.parse(text), span.nanoseconds >= 1_000_000_000, span.nanoseconds % 1_000_000_000 == 0 else {
+                return Report.usage(UsageError("option --timeout needs a duration of whole seconds such as 10m or 90s, not '\(text)'"), usage)
+            }
+            timeout = span.nanoseconds / 1_000_000_000
+        }
+        var now = WallClock.secondsSinceEpoch()
+        if let text = parsed.values["--time"] {
+            guard let seconds = Int64(text), seconds >= 0 else {
+                return Report.usage(UsageError("option --time needs wall-clock seconds since the epoch, not '\(text)'"), usage)
+            }
+            now = seconds
+        }
+        let store = SlotStore<LibCrypto.SHA256>(root: parsed.values["--root"] ?? "/")
+        let report: SlotStore<LibCrypto.SHA256>.WatchReport
+        do {
+            report = try store.watch(now: now, timeout: timeout)
+        } catch {
+            return Report.fail("update watch: " + error.message)
+        }
+        // Quiet when there is nothing to do: it runs every minute.
+        guard let action = report.action else { return ExitCode.ok }
+        Console.line("mote update watch: " + action)
+        if report.reverted != nil, parsed.has("--restart") {
+            Console.flush()
+            if let failure = Process.restart(unit: "mote.service") {
+                return Report.fail("update watch: \(failure); \(store.currentLink) points at the stable slot, which mote.service runs at its next start")
+            }
+        }
+        return ExitCode.ok
     }
 
     static func apply(_ parsed: Arguments, store: SlotStore<LibCrypto.SHA256>) -> Int32 {

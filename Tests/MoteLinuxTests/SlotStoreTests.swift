@@ -43,9 +43,9 @@ import MoteNode
         var status = stat()
         return stat(root + "/" + path, &status) == 0 ? UInt32(status.st_mode) & 0o7777 : 0
     }
-    func state(_ trial: String, _ starts: Int, _ previous: String, _ version: Int64, _ result: String) -> String {
-        "# Written by `mote update` (docs/updates.md); do not edit.\ntrial = \"\(trial)\"\nstarts = \(starts)\nprevious = \"\(previous)\"\n"
-            + "image_version = \(version)\nresult = \"\(result)\"\n"
+    func state(_ trial: String, _ starts: Int, _ previous: String, _ version: Int64, _ result: String, startedAt: Int64 = 0) -> String {
+        "# Written by `mote update` (docs/updates.md); do not edit.\ntrial = \"\(trial)\"\nstarts = \(starts)\nstarted_at = \(startedAt)\n"
+            + "previous = \"\(previous)\"\nimage_version = \(version)\nresult = \"\(result)\"\n"
     }
 
     static let manifestA = """
@@ -149,10 +149,11 @@ import MoteNode
     @Test func threeStartsWithoutAHealthMarkThenTheGuardReverts() throws {
         try installed()
         for start in 1...3 {
-            let report = try store.guardStart()
+            let report = try store.guardStart(now: 1_700_000_000 + Int64(start))
             #expect(report.actions == ["slot b on trial: start \(start) of 3"])
             #expect(report.current == "b" && report.reverted == nil)
-            #expect(read("var/lib/mote-update/state") == state("b", start, "a", 7, "installed version 7 into slot b; on trial"))
+            #expect(read("var/lib/mote-update/state") == state("b", start, "a", 7, "installed version 7 into slot b; on trial",
+                                                                startedAt: 1_700_000_000 + Int64(start)))
         }
         _ = Files.writeAtomically(store.healthPath, HealthMark.text(slot: "a"))  // a mark of the other slot confirms nothing
         let report = try store.guardStart()
@@ -170,7 +171,7 @@ import MoteNode
         _ = try store.guardStart()
         _ = try store.guardStart()
         _ = Files.writeAtomically(store.healthPath, HealthMark.text(slot: "b"))
-        #expect(store.status()[2] == "trial:   slot b (version 7), 2 of 3 starts, marked healthy, confirmed at the next start")
+        #expect(store.status()[2] == "trial:   slot b (version 7), 2 of 3 starts, marked healthy, confirmed by the next watch or start")
         let report = try store.guardStart()
         #expect(report.confirmed == "b" && report.current == "b")
         #expect(report.actions == ["confirmed slot b (version 7): healthy after 2 starts"])
@@ -281,7 +282,7 @@ import MoteNode
         #expect(SlotManifest.parse(manifest.text) == manifest)
         #expect(SlotManifest.parse("version = 3\nhardware_id = \"\"\n") == nil)
         #expect(SlotManifest.parse(manifest.text.replacingOccurrences("0707", "07")) == nil)
-        let state = UpdateState(trial: "b", starts: 2, previous: "a", imageVersion: 4, result: "say \"why\"")
+        let state = UpdateState(trial: "b", starts: 2, startedAt: 1_700_000_123, previous: "a", imageVersion: 4, result: "say \"why\"")
         #expect(UpdateState.parse(state.text) == state)
         #expect(UpdateState.parse("trial = \"b\"\n") == nil)
     }
@@ -342,5 +343,113 @@ extension SlotStoreTests {
             try Store(root: empty).guardStart()
         }
         #expect(Files.list(empty) == [])
+    }
+}
+
+/// `mote update watch`: a trial's health confirmed now, its timeout counted from the start the
+/// guard last timed (`started_at`), on the clock the test gives.
+extension SlotStoreTests {
+    static let trialResult = "installed version 7 into slot b; on trial"
+
+    @Test func theWatchWithoutATrialDoesNothing() throws {
+        _ = try store.guardStart(now: 1_000)
+        #expect(try store.watch(now: 1_000_000, timeout: 600) == Store.WatchReport())
+        #expect(!Files.exists(store.statePath))
+        // Installed but not started yet: the guard's to count, not the watch's to time.
+        #expect(try store.apply(image()) == "b")
+        #expect(try store.watch(now: 1_000_000, timeout: 600) == Store.WatchReport())
+        #expect(read("var/lib/mote-update/state") == state("b", 0, "a", 7, Self.trialResult))
+        // After a revert: the state stays as it is.
+        _ = Files.writeAtomically(store.statePath, UpdateState(imageVersion: 7, result: "reverted").text)
+        _ = Files.link(root + "/opt/mote/current", to: "slots/a")
+        #expect(try store.watch(now: 1_000_000, timeout: 600) == Store.WatchReport())
+        #expect(read("var/lib/mote-update/state") == state("", 0, "", 7, "reverted"))
+    }
+
+    @Test func theWatchConfirmsAHealthyTrialNow() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000)
+        _ = Files.writeAtomically(store.healthPath, HealthMark.text(slot: "b"))
+        let report = try store.watch(now: 1_030, timeout: 600)
+        #expect(report == Store.WatchReport(action: "confirmed slot b (version 7): healthy after 1 start", confirmed: "b", reverted: nil))
+        #expect(link("stable") == "slots/b" && link("current") == "slots/b")
+        #expect(read("var/lib/mote-update/state") == state("", 0, "", 7, "confirmed slot b (version 7): healthy after 1 start"))
+        #expect(!Files.exists(store.healthPath))
+        #expect(try store.watch(now: 1_090, timeout: 600) == Store.WatchReport())
+        #expect(try store.guardStart(now: 1_100).actions == [])
+    }
+
+    @Test func theWatchLeavesATrialWithinItsTimeout() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000)
+        _ = Files.writeAtomically(store.healthPath, HealthMark.text(slot: "a"))  // not the trial's
+        #expect(try store.watch(now: 1_599, timeout: 600) == Store.WatchReport())
+        #expect(read("var/lib/mote-update/state") == state("b", 1, "a", 7, Self.trialResult, startedAt: 1_000))
+        #expect(link("current") == "slots/b" && link("stable") == "slots/a")
+        #expect(Files.exists(store.healthPath))
+    }
+
+    @Test func theWatchRevertsATrialPastItsTimeout() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000)
+        _ = try store.guardStart(now: 2_000)  // a second start: the timeout counts from it
+        #expect(try store.watch(now: 2_599, timeout: 600) == Store.WatchReport())
+        _ = Files.writeAtomically(store.healthPath, HealthMark.text(slot: "a"))
+        let report = try store.watch(now: 2_600, timeout: 600)
+        #expect(report == Store.WatchReport(action: "reverted slot b: not healthy 600 s after its start 2 of 3; on slot a", confirmed: nil, reverted: "b"))
+        #expect(link("current") == "slots/a" && link("stable") == "slots/a")
+        #expect(read("var/lib/mote-update/state") == state("", 0, "", 7, "reverted slot b: not healthy 600 s after its start 2 of 3; on slot a"))
+        #expect(!Files.exists(store.healthPath))
+        // Nothing left for the next watch or the guard.
+        #expect(try store.watch(now: 2_660, timeout: 600) == Store.WatchReport())
+        #expect(try store.guardStart(now: 2_700).actions == [])
+        #expect(link("current") == "slots/a")
+    }
+
+    @Test func aClockThatWentBackRestartsTheTimingInsteadOfReverting() throws {
+        try installed()
+        _ = try store.guardStart(now: 5_000)
+        let report = try store.watch(now: 4_000, timeout: 600)
+        #expect(report == Store.WatchReport(action: "slot b on trial: the clock went back 1000 s since its start 1 of 3; timing it from now (4000), 600 s to report healthy"))
+        #expect(read("var/lib/mote-update/state") == state("b", 1, "a", 7, Self.trialResult, startedAt: 4_000))
+        #expect(link("current") == "slots/b")
+        #expect(try store.watch(now: 4_599, timeout: 600) == Store.WatchReport())
+        #expect(try store.watch(now: 4_600, timeout: 600).action == "reverted slot b: not healthy 600 s after its start 1 of 3; on slot a")
+        #expect(link("current") == "slots/a")
+    }
+
+    @Test func aStateFileFromBeforeStartedAtParsesAndIsTimedFromNow() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000)
+        let old = "# Written by `mote update` (docs/updates.md); do not edit.\ntrial = \"b\"\nstarts = 2\nprevious = \"a\"\n"
+            + "image_version = 7\nresult = \"installed version 7 into slot b; on trial\"\n"
+        #expect(UpdateState.parse(old) == UpdateState(trial: "b", starts: 2, startedAt: 0, previous: "a", imageVersion: 7, result: Self.trialResult))
+        #expect(UpdateState.parse(old + "started_at = -1\n") == nil)
+        #expect(UpdateState.parse(old + "started_at = \"1000\"\n") == nil)
+        _ = Files.writeAtomically(store.statePath, old)
+        #expect(try store.watch(now: 9_000, timeout: 600).action
+                == "slot b on trial: its start was not timed (a state from before started_at); timing it from now (9000), 600 s to report healthy")
+        #expect(read("var/lib/mote-update/state") == state("b", 2, "a", 7, Self.trialResult, startedAt: 9_000))
+        #expect(try store.watch(now: 9_599, timeout: 600) == Store.WatchReport())
+    }
+
+    @Test func theWatchLeavesATrialCurrentDoesNotPointAtToTheGuard() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000)
+        _ = Files.link(root + "/opt/mote/current", to: "slots/a")
+        #expect(try store.watch(now: 9_000, timeout: 600) == Store.WatchReport())
+        #expect(read("var/lib/mote-update/state") == state("b", 1, "a", 7, Self.trialResult, startedAt: 1_000))
+    }
+
+    @Test func theWatchRevertsATrialSlotThatNoLongerVerifies() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000)
+        _ = Files.writeAtomically(root + "/opt/mote/slots/b/node.toml", "changed\n")
+        _ = Files.writeAtomically(store.healthPath, HealthMark.text(slot: "b"))  // not confirmed: it does not verify
+        let report = try store.watch(now: 1_010, timeout: 600)
+        #expect(report.reverted == "b" && report.confirmed == nil)
+        #expect(report.action == "reverted slot b: it does not verify (\(root)/opt/mote/slots/b/node.toml: 8 bytes, SHA-256 "
+                + "\(Hex.encode(LibCrypto.SHA256.hash(Array("changed\n".utf8)))); the manifest says 9 bytes, \(Self.newNodeSHA)); on slot a")
+        #expect(link("current") == "slots/a" && link("stable") == "slots/a")
     }
 }

@@ -273,6 +273,70 @@ def update_check(mote, repo, motectl):
     return work
 
 
+HANGS = "#!/bin/sh\n# Starts, looks fine, never becomes healthy.\nexec sleep 3600\n"
+
+SYSTEMCTL = """#!/bin/sh
+# A stand-in for systemctl: records its arguments, one call a line.
+printf '%s\\n' "$*" >>"$SYSTEMCTL_LOG"
+"""
+
+
+def watch(mote, repo):
+    """A b that starts and runs but never marks itself healthy: the guard starts it once (no
+    crash, so no second start), and `mote update watch --restart` reverts it once its clock
+    passes the timeout after that start, and restarts mote.service (a stand-in systemctl)."""
+    work = tempfile.mkdtemp(prefix="mote-slots-watch-")
+    board = Board(work, mote, repo)
+    board.supervise()
+    hangs = image(work, "hangs", HANGS)
+    run = subprocess.run(board.apply(hangs, 2), capture_output=True, text=True)
+    check(run.returncode == 0 and board.link("current") == "slots/b", f"apply of the hanging image: {run.returncode} {run.stderr}")
+    said = board.guard()
+    check("slot b on trial: start 1 of 3" in said, f"the guard before b's start said: {said}")
+    node = subprocess.Popen([board.path("opt/mote/current/mote")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bin_dir = os.path.join(work, "bin")
+    os.makedirs(bin_dir)
+    open(os.path.join(bin_dir, "systemctl"), "w").write(SYSTEMCTL)
+    os.chmod(os.path.join(bin_dir, "systemctl"), 0o755)
+    log = os.path.join(work, "systemctl.log")
+    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"], SYSTEMCTL_LOG=log)
+
+    def run_watch(at):
+        return subprocess.run([board.path("opt/mote/stable/mote"), "update", "watch", "--root", board.root, "--time", str(at), "--restart"],
+                              capture_output=True, text=True, env=env)
+
+    try:
+        state_text = open(board.path("var/lib/mote-update/state")).read()
+        started = tomllib.loads(state_text)["started_at"]
+        check(abs(started - time.time()) < 60, f"started_at {started} is not the wall clock ({time.time():.0f})")
+        early = [run_watch(started + seconds) for seconds in (0, 60, 599)]
+        check([(r.returncode, r.stdout, r.stderr) for r in early] == [(0, "", "")] * 3,
+              f"watches within the 10 minutes: {[(r.returncode, r.stdout, r.stderr) for r in early]}")
+        check(open(board.path("var/lib/mote-update/state")).read() == state_text, "a watch within the timeout changed the state")
+        check(node.poll() is None and not os.path.exists(log), "the hanging node stopped, or systemctl ran, before the timeout")
+        late = run_watch(started + 600)
+        check((late.returncode, late.stdout, late.stderr) ==
+              (0, "mote update watch: reverted slot b: not healthy 600 s after its start 1 of 3; on slot a\n", ""),
+              f"the watch at the timeout: {late.returncode} {late.stdout!r} {late.stderr!r}")
+        calls = open(log).read() if os.path.exists(log) else ""
+        check(calls == "restart mote.service\n", f"systemctl calls: {calls!r}")
+        check(board.link("current") == "slots/a" and board.link("stable") == "slots/a", f"links after the watch: {board.link('current')}, {board.link('stable')}")
+        state = tomllib.loads(open(board.path("var/lib/mote-update/state")).read())
+        check((state["trial"], state["starts"], state["started_at"], state["result"]) ==
+              ("", 0, 0, "reverted slot b: not healthy 600 s after its start 1 of 3; on slot a"), f"the state after the watch: {state}")
+        again = run_watch(started + 660)
+        check((again.returncode, again.stdout, again.stderr) == (0, "", "") and open(log).read() == calls, f"the next watch: {again}")
+    finally:
+        node.kill()  # what the restart does to it
+        node.wait()
+    starts = board.supervise()  # mote.service, started again: the stable slot a
+    check([(slot, rc) for slot, rc, _ in starts] == [("slots/a", 0)], f"starts after the watch's revert: {[(s, r) for s, r, _ in starts]}")
+    check(starts[0][2] == "mote update guard: starting slot a\n", f"the guard after the revert said: {starts[0][2]!r}")
+    print("slots test: an image in b that runs without becoming healthy: started once, left alone by watches up to 599 s, "
+          "reverted by the watch at 600 s (systemctl restart mote.service), then a's node ran")
+    return work
+
+
 def power_cuts(mote, repo, kills, rng):
     """SIGKILL `mote update apply` at random points; after each, the guard must leave current on
     a slot whose files verify and whose binary runs."""
@@ -355,7 +419,8 @@ def main():
     rng = random.Random(seed)
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     mote = os.path.abspath(args.mote)
-    works = [revert(mote, repo), confirm(mote, repo), update_check(mote, repo, os.path.abspath(args.motectl)), power_cuts(mote, repo, args.kills, rng)]
+    works = [revert(mote, repo), confirm(mote, repo), update_check(mote, repo, os.path.abspath(args.motectl)), watch(mote, repo),
+             power_cuts(mote, repo, args.kills, rng)]
     for problem in problems[:20]:
         print("FAILED: " + problem)
     if problems:

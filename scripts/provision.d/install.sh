@@ -19,6 +19,8 @@
 set -eu
 
 MANIFEST=/etc/mote/provisioned
+# The update check and the trial watch (docs/updates.md), enabled by their timers.target.wants links.
+TIMERS="mote-update-watch.timer mote-update.timer"
 root= live=0 dry=0 uninstall=0 purge=0 step=1 total=1
 while [ $# -gt 0 ]; do
   case $1 in
@@ -251,7 +253,7 @@ install() {
   done <install.list
   write_manifest
   if [ "$live" -eq 0 ]; then
-    heading "enabled by its multi-user.target.wants link; nothing is started in an offline root"
+    heading "enabled by its multi-user.target.wants link, the update timers by timers.target.wants; nothing is started in an offline root"
     return
   fi
   heading "reloading udev and systemd"
@@ -264,9 +266,10 @@ install() {
     fi
     [ $unit_changed -eq 1 ] && { systemctl daemon-reload; item "reloaded" "systemd units"; }
   fi
-  heading "starting mote.service and waiting until it reports ready"
+  heading "starting mote.service and waiting until it reports ready; the update timers"
   if would; then
-    item "start" "mote.service (restart if anything changed)"; return
+    item "start" "mote.service (restart if anything changed)"
+    item "start" "$TIMERS (restart if anything changed)"; return
   fi
   if [ $changed -eq 1 ] || ! systemctl is-active --quiet mote.service; then
     # Type=notify: this returns once the node sent READY=1, or fails with its exit.
@@ -285,6 +288,15 @@ install() {
     sleep 1
   done
   item "ready" "mote.service: $(systemctl show -p StatusText --value mote.service)"
+  # The timers after the node: the watch must not time a trial whose start is still under way.
+  for timer in $TIMERS; do
+    if [ $unit_changed -eq 1 ] || ! systemctl is-active --quiet "$timer"; then
+      systemctl restart "$timer" || die "$timer did not start"
+      item "started" "$timer"
+    else
+      item "unchanged" "$timer (active)"
+    fi
+  done
 }
 
 uninstall() {
@@ -294,8 +306,11 @@ uninstall() {
   fi
   old_manifest >"$work/manifest"
   if [ "$live" -eq 1 ]; then
-    heading "stopping mote.service"
-    if would; then item "stop" "mote.service"; else systemctl stop mote.service 2>/dev/null || true; item "stopped" "mote.service"; fi
+    heading "stopping mote.service and the update timers"
+    # The timers first: neither may start an update check or a watch into a half-removed tree.
+    for unit in $TIMERS mote-update.service mote-update-watch.service mote.service; do
+      if would; then item "stop" "$unit"; else systemctl stop "$unit" 2>/dev/null || true; item "stopped" "$unit"; fi
+    done
   fi
   heading "removing what $MANIFEST lists"
   # Files and links first; directories at the very end, once everything in them is gone.

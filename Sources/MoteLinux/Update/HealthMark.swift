@@ -2,7 +2,8 @@ import MoteHAL
 
 /// The node's half of an update trial: once it is healthy (READY sent and its first frame
 /// accepted by the uplink) it writes `<state dir>/health` naming the slot its binary runs from,
-/// and the next `mote update guard` confirms that slot (SlotStore.guardStart). The node never
+/// and the next `mote update watch` (every minute) or `mote update guard` (the next start)
+/// confirms that slot (SlotStore.watch, SlotStore.guardStart). The node never
 /// touches the update state itself: it runs unprivileged, the guard as root.
 public enum HealthMark {
     /// The slot of a binary at `.../slots/X/mote`; nil anywhere else (a development build).

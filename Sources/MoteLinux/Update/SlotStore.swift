@@ -95,6 +95,9 @@ public struct UpdateState: Equatable {
     public var trial: String?
     /// Starts of the trial slot so far (the guard counts them before each start).
     public var starts: Int
+    /// Wall-clock seconds since the epoch when the guard counted the trial slot's last start;
+    /// 0 when it has counted none (and in state files written before there was a watch).
+    public var startedAt: Int64
     /// The stable slot when the trial began: where a revert goes.
     public var previous: String?
     /// The trial image's version.
@@ -102,9 +105,10 @@ public struct UpdateState: Equatable {
     /// The last thing `mote update` did, in words.
     public var result: String
 
-    public init(trial: String? = nil, starts: Int = 0, previous: String? = nil, imageVersion: Int64 = 0, result: String = "") {
+    public init(trial: String? = nil, starts: Int = 0, startedAt: Int64 = 0, previous: String? = nil, imageVersion: Int64 = 0, result: String = "") {
         self.trial = trial
         self.starts = starts
+        self.startedAt = startedAt
         self.previous = previous
         self.imageVersion = imageVersion
         self.result = result
@@ -112,7 +116,7 @@ public struct UpdateState: Equatable {
 
     public var text: String {
         "# Written by `mote update` (docs/updates.md); do not edit.\n"
-            + "trial = \(JSONText.quoted(trial ?? ""))\nstarts = \(starts)\nprevious = \(JSONText.quoted(previous ?? ""))\n"
+            + "trial = \(JSONText.quoted(trial ?? ""))\nstarts = \(starts)\nstarted_at = \(startedAt)\nprevious = \(JSONText.quoted(previous ?? ""))\n"
             + "image_version = \(imageVersion)\nresult = \(JSONText.quoted(result))\n"
     }
 
@@ -123,8 +127,14 @@ public struct UpdateState: Equatable {
               case .string(let previous)? = document["previous"]?.node.value,
               case .integer(let version)? = document["image_version"]?.node.value,
               case .string(let result)? = document["result"]?.node.value else { return nil }
-        return UpdateState(trial: trial.isEmpty ? nil : trial, starts: Int(starts), previous: previous.isEmpty ? nil : previous,
-                           imageVersion: version, result: result)
+        // Boards have state files from before `started_at`: none means no start timed yet.
+        var startedAt: Int64 = 0
+        if let entry = document["started_at"] {
+            guard case .integer(let seconds) = entry.node.value, seconds >= 0 else { return nil }
+            startedAt = seconds
+        }
+        return UpdateState(trial: trial.isEmpty ? nil : trial, starts: Int(starts), startedAt: startedAt,
+                           previous: previous.isEmpty ? nil : previous, imageVersion: version, result: result)
     }
 }
 
@@ -314,7 +324,8 @@ public struct SlotStore<SHA256: UpdateHasher> {
     /// makes `stable` point at a slot that verifies, and for a pending trial confirms it (the
     /// node marked it healthy), counts the start, or reverts after `maximumStarts` starts
     /// without a mark. `current` always ends on a slot that verifies.
-    public func guardStart() throws(SlotError) -> GuardReport {
+    /// `now`: wall-clock seconds, recorded as the trial's `started_at` when a start is counted.
+    public func guardStart(now: Int64 = WallClock.secondsSinceEpoch()) throws(SlotError) -> GuardReport {
         var report = GuardReport()
         guard Files.kind(slotsDirectory) == .directory else {
             throw SlotError("\(slotsDirectory) is not there: no A/B slots on this board (scripts/provision installs them)")
@@ -371,33 +382,23 @@ public struct SlotStore<SHA256: UpdateHasher> {
         if let trial = state.trial {
             if trial == stable {
                 // Cut between switching `stable` and recording it.
-                state = UpdateState(imageVersion: state.imageVersion, result: "confirmed slot \(trial) (version \(state.imageVersion))")
-                try write(state)
+                report.actions.append(try finishConfirmation(trial, state))
                 report.confirmed = trial
-                report.actions.append(state.result)
             } else if current != trial || problem(trial) != nil {
                 let why = current != trial ? "current was not switched to it" : "it does not verify: " + (problem(trial) ?? "")
                 state = UpdateState(imageVersion: state.imageVersion, result: "trial of slot \(trial) abandoned (\(why)); on slot \(stable)")
                 try write(state)
                 report.actions.append(state.result)
             } else if healthMark() == trial {
-                try point(stableLink, at: trial)
-                state = UpdateState(imageVersion: state.imageVersion,
-                                    result: "confirmed slot \(trial) (version \(state.imageVersion)): healthy after \(state.starts) start\(state.starts == 1 ? "" : "s")")
-                try write(state)
-                _ = Files.remove(healthPath)
+                report.actions.append(try confirm(trial, state))
                 report.confirmed = trial
-                report.actions.append(state.result)
                 target = trial
             } else if state.starts >= maximumStarts {
-                state = UpdateState(imageVersion: state.imageVersion,
-                                    result: "reverted slot \(trial) after \(state.starts) starts without reporting healthy; on slot \(stable)")
-                try write(state)
-                _ = Files.remove(healthPath)
+                report.actions.append(try revert(trial, state, because: " after \(state.starts) starts without reporting healthy", to: stable))
                 report.reverted = trial
-                report.actions.append(state.result)
             } else {
                 state.starts += 1
+                state.startedAt = now
                 try write(state)
                 report.actions.append("slot \(trial) on trial: start \(state.starts) of \(maximumStarts)")
                 target = trial
@@ -408,6 +409,94 @@ public struct SlotStore<SHA256: UpdateHasher> {
             report.actions.append("pointed \(currentLink) at slot \(target)")
         }
         report.current = target
+        return report
+    }
+
+    // The ends of a trial, shared by the guard and the watch, in the order the power-cut table
+    // of docs/updates.md assumes: whatever a cut between two steps leaves, the next guard finishes.
+
+    /// The trial slot marked itself healthy: `stable` -> it, the trial cleared, the mark removed.
+    func confirm(_ trial: String, _ state: UpdateState) throws(SlotError) -> String {
+        try point(stableLink, at: trial)
+        let result = "confirmed slot \(trial) (version \(state.imageVersion)): healthy after \(state.starts) start\(state.starts == 1 ? "" : "s")"
+        try write(UpdateState(imageVersion: state.imageVersion, result: result))
+        _ = Files.remove(healthPath)
+        return result
+    }
+
+    /// `stable` already points at the trial slot (a cut inside `confirm`): the state catches up.
+    func finishConfirmation(_ trial: String, _ state: UpdateState) throws(SlotError) -> String {
+        let result = "confirmed slot \(trial) (version \(state.imageVersion))"
+        try write(UpdateState(imageVersion: state.imageVersion, result: result))
+        return result
+    }
+
+    /// The trial is over without a health mark: the state says so (`because` follows the slot
+    /// in the result) and the mark goes; the caller then points `current` at `stable` (a cut in
+    /// between leaves no trial and `current` elsewhere, which the guard points back).
+    func revert(_ trial: String, _ state: UpdateState, because: String, to stable: String) throws(SlotError) -> String {
+        let result = "reverted slot \(trial)\(because); on slot \(stable)"
+        try write(UpdateState(imageVersion: state.imageVersion, result: result))
+        _ = Files.remove(healthPath)
+        return result
+    }
+
+    // MARK: watch
+
+    /// What one watch run did: nil when there was nothing to do (no trial, or one within its
+    /// time), else its one line; `reverted` when `current` went back to `stable` (the node
+    /// must be restarted onto it).
+    public struct WatchReport: Equatable {
+        public var action: String?
+        public var confirmed: String?
+        public var reverted: String?
+
+        public init(action: String? = nil, confirmed: String? = nil, reverted: String? = nil) {
+            self.action = action
+            self.confirmed = confirmed
+            self.reverted = reverted
+        }
+    }
+
+    /// Run as root every minute (mote-update-watch.timer), from the stable slot's binary: a trial
+    /// slot that has been started and marked itself healthy is confirmed now, as the guard would
+    /// at the next start; one that has no mark `timeout` seconds after the start the guard last
+    /// counted (`started_at`) is reverted. A trial not started yet, or not the slot `current`
+    /// points at, is the guard's (it may be an install under way). `now` is wall-clock seconds:
+    /// a clock that went back past `started_at` (or a state from before `started_at`) restarts
+    /// the timing from now rather than reverting at once.
+    public func watch(now: Int64 = WallClock.secondsSinceEpoch(), timeout: Int64) throws(SlotError) -> WatchReport {
+        var report = WatchReport()
+        guard var state = state(), let trial = state.trial, state.starts >= 1, slot(of: currentLink) == trial else { return report }
+        guard let stable = slot(of: stableLink) else {
+            throw SlotError("slot \(trial) on trial, but \(stableLink) does not point at a slot; left on trial (the guard repairs the link at the next start)")
+        }
+        if trial == stable {
+            report.action = try finishConfirmation(trial, state)
+            report.confirmed = trial
+            return report
+        }
+        let start = "start \(state.starts) of \(maximumStarts)"
+        if let problem = problem(trial) {
+            report.action = try revert(trial, state, because: ": it does not verify (\(problem))", to: stable)
+        } else if healthMark() == trial {
+            report.action = try confirm(trial, state)
+            report.confirmed = trial
+            return report
+        } else if state.startedAt == 0 || now < state.startedAt {
+            let why = state.startedAt == 0 ? "its start was not timed (a state from before started_at)"
+                : "the clock went back \(state.startedAt - now) s since its \(start)"
+            state.startedAt = now
+            try write(state)
+            report.action = "slot \(trial) on trial: \(why); timing it from now (\(now)), \(timeout) s to report healthy"
+            return report
+        } else if now - state.startedAt >= timeout {
+            report.action = try revert(trial, state, because: ": not healthy \(now - state.startedAt) s after its \(start)", to: stable)
+        } else {
+            return report
+        }
+        try point(currentLink, at: stable)
+        report.reverted = trial
         return report
     }
 
@@ -449,7 +538,7 @@ public struct SlotStore<SHA256: UpdateHasher> {
         lines.append("stable:  " + (slot(of: stableLink).map { "slot " + $0 } ?? "missing or not a slot (\(Files.readLink(stableLink) ?? "no link"))"))
         let state = state()
         if let trial = state?.trial, let state {
-            let mark = healthMark() == trial ? "marked healthy, confirmed at the next start" : "not marked healthy yet"
+            let mark = healthMark() == trial ? "marked healthy, confirmed by the next watch or start" : "not marked healthy yet"
             lines.append("trial:   slot \(trial) (version \(state.imageVersion)), \(state.starts) of \(maximumStarts) starts, \(mark)")
         } else {
             lines.append("trial:   none")
