@@ -13,7 +13,7 @@ enum UpdateCommand {
                mote update apply --image DIR --sha256 NAME=HEX... [--length NAME=BYTES]... --version N
                                  [--hardware ID] [--root DIR]
                mote update guard [--root DIR] [--max-starts N]
-               mote update watch [--root DIR] [--timeout DURATION] [--time SECONDS] [--restart]
+               mote update watch [--root DIR] [--timeout DURATION] [--time T] [--restart]
                mote update status [--root DIR] [--max-starts N]
 
           check    read [update] of FILE (default ROOT/opt/mote/current/node.toml), refresh the
@@ -35,8 +35,8 @@ enum UpdateCommand {
           watch    every minute, as root (mote-update-watch.timer): confirm a trial slot that
                    marked itself healthy now, or revert one that has not --timeout (default
                    10m) after its last start; prints a line only when it does either.
-                   --restart: restart mote.service after a revert. --time SECONDS: the clock
-                   (wall-clock seconds since the epoch; default: now), for tests
+                   --restart: restart mote.service after a revert. --time T: the clock
+                   (YYYY-MM-DDTHH:MM:SSZ or seconds since 1970; default: now), for tests
           status   the links, the trial and each slot's version and check
 
           --sha256 NAME=HEX  a file of the image (mote or node.toml) and its SHA-256
@@ -54,17 +54,9 @@ enum UpdateCommand {
         }
         if command == "check" { return check(Array(arguments.dropFirst())) }
         if command == "watch" { return watch(Array(arguments.dropFirst())) }
-        let parsed: Arguments
-        switch Arguments.parse(Array(arguments.dropFirst()), valued: ["--image", "--version", "--hardware", "--root", "--max-starts"],
-                               flags: ["--help"], repeated: ["--sha256", "--length"]) {
-        case .success(let arguments): parsed = arguments
-        case .failure(let error): return Report.usage(error, usage)
-        }
-        if parsed.has("--help") {
-            Console.line(usage)
-            return ExitCode.ok
-        }
-        if let extra = parsed.positionals.first { return Report.usage(UsageError("unexpected argument '\(extra)'"), usage) }
+        let (options, status) = parse(Array(arguments.dropFirst()), valued: ["--image", "--version", "--hardware", "--root", "--max-starts"],
+                                      flags: [], repeated: ["--sha256", "--length"])
+        guard let parsed = options else { return status }
         let maximum: Int
         switch parsed.number("--max-starts", default: 3, range: 1...100) {
         case .success(let value): maximum = value
@@ -90,43 +82,50 @@ enum UpdateCommand {
         }
     }
 
-    static func check(_ arguments: [String]) -> Int32 {
+    /// A subcommand's options; nil with the exit status when there is nothing more to do
+    /// (the usage printed for --help, or a usage error).
+    static func parse(_ arguments: [String], valued: Set<String>, flags: Set<String>, repeated: Set<String> = []) -> (Arguments?, Int32) {
         let parsed: Arguments
-        switch Arguments.parse(arguments, valued: ["--config", "--root", "--time"], flags: ["--dry-run", "--if-due", "--restart", "--help"]) {
+        switch Arguments.parse(arguments, valued: valued, flags: flags.union(["--help"]), repeated: repeated) {
         case .success(let arguments): parsed = arguments
-        case .failure(let error): return Report.usage(error, usage)
+        case .failure(let error): return (nil, Report.usage(error, usage))
         }
         if parsed.has("--help") {
             Console.line(usage)
-            return ExitCode.ok
+            return (nil, ExitCode.ok)
         }
-        if let extra = parsed.positionals.first { return Report.usage(UsageError("unexpected argument '\(extra)'"), usage) }
+        if let extra = parsed.positionals.first { return (nil, Report.usage(UsageError("unexpected argument '\(extra)'"), usage)) }
+        return (parsed, ExitCode.ok)
+    }
+
+    /// `--time T`: YYYY-MM-DDTHH:MM:SSZ or seconds since 1970; nil when not given.
+    static func time(_ parsed: Arguments) -> Result<Int64?, UsageError> {
+        guard let text = parsed.values["--time"] else { return .success(nil) }
+        guard let seconds = TUFTime.parse(text) ?? Int64(text), seconds >= 0 else {
+            return .failure(UsageError("option --time needs YYYY-MM-DDTHH:MM:SSZ or seconds since 1970, not '\(text)'"))
+        }
+        return .success(seconds)
+    }
+
+    static func check(_ arguments: [String]) -> Int32 {
+        let (options, status) = parse(arguments, valued: ["--config", "--root", "--time"], flags: ["--dry-run", "--if-due", "--restart"])
+        guard let parsed = options else { return status }
         var check = UpdateCheck(root: parsed.values["--root"] ?? "/")
         check.config = parsed.values["--config"]
         check.dryRun = parsed.has("--dry-run")
         check.ifDue = parsed.has("--if-due")
         check.restart = parsed.has("--restart")
-        if let text = parsed.values["--time"] {
-            guard let seconds = TUFTime.parse(text) ?? Int64(text), seconds >= 0 else {
-                return Report.usage(UsageError("option --time needs YYYY-MM-DDTHH:MM:SSZ or seconds since 1970, not '\(text)'"), usage)
-            }
-            check.time = seconds
+        switch time(parsed) {
+        case .success(let seconds): check.time = seconds
+        case .failure(let error): return Report.usage(error, usage)
         }
         if check.dryRun && check.restart { return Report.usage(UsageError("--dry-run installs nothing to restart: not with --restart"), usage) }
         return check.run()
     }
 
     static func watch(_ arguments: [String]) -> Int32 {
-        let parsed: Arguments
-        switch Arguments.parse(arguments, valued: ["--root", "--timeout", "--time"], flags: ["--restart", "--help"]) {
-        case .success(let arguments): parsed = arguments
-        case .failure(let error): return Report.usage(error, usage)
-        }
-        if parsed.has("--help") {
-            Console.line(usage)
-            return ExitCode.ok
-        }
-        if let extra = parsed.positionals.first { return Report.usage(UsageError("unexpected argument '\(extra)'"), usage) }
+        let (options, status) = parse(arguments, valued: ["--root", "--timeout", "--time"], flags: ["--restart"])
+        guard let parsed = options else { return status }
         var timeout: Int64 = 600
         if let text = parsed.values["--timeout"] {
             guard let span = DurationText.parse(text), span.nanoseconds >= 1_000_000_000, span.nanoseconds % 1_000_000_000 == 0 else {
@@ -134,12 +133,10 @@ enum UpdateCommand {
             }
             timeout = span.nanoseconds / 1_000_000_000
         }
-        var now = WallClock.secondsSinceEpoch()
-        if let text = parsed.values["--time"] {
-            guard let seconds = Int64(text), seconds >= 0 else {
-                return Report.usage(UsageError("option --time needs wall-clock seconds since the epoch, not '\(text)'"), usage)
-            }
-            now = seconds
+        let now: Int64
+        switch time(parsed) {
+        case .success(let seconds): now = seconds ?? WallClock.secondsSinceEpoch()
+        case .failure(let error): return Report.usage(error, usage)
         }
         let store = SlotStore<LibCrypto.SHA256>(root: parsed.values["--root"] ?? "/")
         let report: SlotStore<LibCrypto.SHA256>.WatchReport
