@@ -4,8 +4,9 @@
 
 // Only for the types, constants and prototypes: libcurl itself (and what it pulls in: libssl,
 // libnghttp2, libssh2, libldap, Kerberos...) is loaded on the first transfer, so the node loop,
-// which never fetches, does not carry it in memory. Without the type-checking macros, which would
-// stand in for curl_easy_setopt and curl_easy_getinfo, the function table's names included.
+// which never fetches, does not carry it in memory. CURL_DISABLE_TYPECHECK: curl's checking macros
+// named curl_easy_setopt and curl_easy_getinfo would also expand in the table's calls
+// (lib.curl_easy_setopt(...)).
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <dlfcn.h>
