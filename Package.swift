@@ -51,10 +51,13 @@ let package = Package(
         .target(name: "CSignal"),
         .target(name: "CSocket"),
         .target(name: "CProcess"),
-        // OpenSSL 3's libcrypto (libssl-dev): the hashes and signature checks of signed updates.
-        .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
-        // libcurl (libcurl4-openssl-dev): HTTP(S) and file:// fetches of update metadata and targets.
-        .target(name: "CFetch", linkerSettings: [.linkedLibrary("curl")]),
+        // OpenSSL 3's libcrypto (headers: libssl-dev): the hashes and signature checks of signed
+        // updates. Not linked: the shim loads libcrypto.so.3 on first use (dlopen, in glibc's libc
+        // since 2.34), so the node loop never maps it.
+        .target(name: "CCrypto"),
+        // libcurl (headers: libcurl4-openssl-dev): HTTP(S) and file:// fetches of update metadata
+        // and targets. Not linked either: libcurl.so.4 is loaded on the first fetch.
+        .target(name: "CFetch"),
 
         // Hardware abstraction: bus protocols, clock, typed errors.
         .target(name: "MoteHAL"),

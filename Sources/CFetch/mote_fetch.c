@@ -2,7 +2,14 @@
 #define _GNU_SOURCE
 #include "mote_fetch.h"
 
+// Only for the types, constants and prototypes: libcurl itself (and what it pulls in: libssl,
+// libnghttp2, libssh2, libldap, Kerberos...) is loaded on the first transfer, so the node loop,
+// which never fetches, does not carry it in memory. CURL_DISABLE_TYPECHECK: curl's checking macros
+// named curl_easy_setopt and curl_easy_getinfo would also expand in the table's calls
+// (lib.curl_easy_setopt(...)).
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,10 +22,50 @@
 
 _Static_assert(sizeof(((mote_fetch_result *)0)->message) >= CURL_ERROR_SIZE, "the message holds libcurl's error buffer");
 
-// curl_global_init is not thread-safe before 7.84 and must run once: here, on first use.
+// The board's libcurl (Debian 12, Raspberry Pi OS 12: the OpenSSL flavour) and its package.
+#define MOTE_FETCH_LIBRARY "libcurl.so.4"
+#define MOTE_FETCH_PACKAGE "libcurl4"
+// Test-only: names another library to load instead (e.g. one that does not exist, for the
+// error a board without libcurl gets). Ignored in a setuid or setgid process.
+#define MOTE_FETCH_LIBRARY_VARIABLE "MOTE_TEST_LIBCURL"
+
+// Every libcurl function the shim calls, resolved once, with the prototype its header gives.
+#define MOTE_FETCH_FUNCTIONS(F) \
+    F(curl_global_init) F(curl_easy_strerror) \
+    F(curl_easy_init) F(curl_easy_setopt) F(curl_easy_perform) F(curl_easy_getinfo) F(curl_easy_cleanup) \
+    F(curl_url) F(curl_url_set) F(curl_url_get) F(curl_url_cleanup) F(curl_free)
+
+static struct {
+#define MOTE_FIELD(name) __typeof__(&name) name;
+    MOTE_FETCH_FUNCTIONS(MOTE_FIELD)
+#undef MOTE_FIELD
+} lib;
+
+// Loading, and curl_global_init (not thread-safe before 7.84, and to run once), on first use.
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static char load_error[256];  // empty once every function resolved
 static CURLcode global_status = CURLE_FAILED_INIT;
-static void global_init(void) { global_status = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+static void global_init(void) {
+    const char *name = secure_getenv(MOTE_FETCH_LIBRARY_VARIABLE);
+    if (name == NULL || name[0] == 0) name = MOTE_FETCH_LIBRARY;
+    void *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        const char *why = dlerror();
+        snprintf(load_error, sizeof load_error, "%s cannot be loaded: %s (install %s)", name,
+                 why != NULL ? why : "no reason given", MOTE_FETCH_PACKAGE);
+        return;
+    }
+#define MOTE_RESOLVE(symbol) \
+    if ((*(void **)&lib.symbol = dlsym(handle, #symbol)) == NULL) { \
+        snprintf(load_error, sizeof load_error, "%s has no %s (install %s)", name, #symbol, MOTE_FETCH_PACKAGE); \
+        return; \
+    }
+    MOTE_FETCH_FUNCTIONS(MOTE_RESOLVE)
+#undef MOTE_RESOLVE
+    // Kept loaded for the life of the process: never dlclosed.
+    global_status = lib.curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 // Where the body goes, and what has gone there.
 typedef struct {
@@ -110,71 +157,76 @@ static bool has_scheme(const char *url, const char *scheme) {
 
 // Why a file:// URL could not be read: the errno of opening its path (0 when it opens).
 static int32_t source_errno(const char *url) {
-    CURLU *parsed = curl_url();
+    CURLU *parsed = lib.curl_url();
     if (parsed == NULL) return 0;
     char *path = NULL;
     int32_t error = 0;
-    if (curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK
-        && curl_url_get(parsed, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK) {
+    if (lib.curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK
+        && lib.curl_url_get(parsed, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) error = errno; else close(fd);
     }
-    curl_free(path);
-    curl_url_cleanup(parsed);
+    lib.curl_free(path);
+    lib.curl_url_cleanup(parsed);
     return error;
 }
 
 static int32_t transfer(const char *url, const mote_fetch_options *options, sink *s, mote_fetch_result *result) {
     memset(result, 0, sizeof *result);
     pthread_once(&global_once, global_init);
-    if (global_status != CURLE_OK) {
-        result->curl_code = (int32_t)global_status;
-        snprintf(result->message, sizeof result->message, "curl_global_init: %s", curl_easy_strerror(global_status));
+    if (load_error[0] != 0) {
+        result->curl_code = MOTE_FETCH_UNAVAILABLE;
+        snprintf(result->message, sizeof result->message, "%s", load_error);
         return result->curl_code;
     }
-    CURL *curl = curl_easy_init();
+    if (global_status != CURLE_OK) {
+        result->curl_code = (int32_t)global_status;
+        snprintf(result->message, sizeof result->message, "curl_global_init: %s", lib.curl_easy_strerror(global_status));
+        return result->curl_code;
+    }
+    CURL *curl = lib.curl_easy_init();
     if (curl == NULL) {
         result->curl_code = CURLE_FAILED_INIT;
         snprintf(result->message, sizeof result->message, "curl_easy_init failed");
         return result->curl_code;
     }
     s->max_bytes = options->max_bytes < 0 ? 0 : options->max_bytes;
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, result->message);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, has_scheme(url, "https") ? "https" : "http,https");
-    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "mote");
+    lib.curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, result->message);
+    lib.curl_easy_setopt(curl, CURLOPT_URL, url);
+    lib.curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    lib.curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    lib.curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    lib.curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, has_scheme(url, "https") ? "https" : "http,https");
+    lib.curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+    lib.curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lib.curl_easy_setopt(curl, CURLOPT_USERAGENT, "mote");
     // The bytes as served: what the metadata's lengths and hashes are about.
-    curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    lib.curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    lib.curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    lib.curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    lib.curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
     if (options->ca_file != NULL) {
-        curl_easy_setopt(curl, CURLOPT_CAINFO, options->ca_file);
-        curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
+        lib.curl_easy_setopt(curl, CURLOPT_CAINFO, options->ca_file);
+        lib.curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
     }
-    if (options->resume_from > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)options->resume_from);
-    if (options->connect_timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)options->connect_timeout_ms);
-    if (options->timeout_ms > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)options->timeout_ms);
+    if (options->resume_from > 0) lib.curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)options->resume_from);
+    if (options->connect_timeout_ms > 0) lib.curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)options->connect_timeout_ms);
+    if (options->timeout_ms > 0) lib.curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)options->timeout_ms);
     if (options->low_speed_seconds > 0) {
-        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, (long)options->low_speed_bytes);
-        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)options->low_speed_seconds);
+        lib.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, (long)options->low_speed_bytes);
+        lib.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)options->low_speed_seconds);
     }
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, deliver);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, s);
+    lib.curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, deliver);
+    lib.curl_easy_setopt(curl, CURLOPT_WRITEDATA, s);
     s->declared = -1;
     s->resuming = options->resume_from > 0;
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, s);
+    lib.curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header);
+    lib.curl_easy_setopt(curl, CURLOPT_HEADERDATA, s);
 
-    CURLcode code = curl_easy_perform(curl);
+    CURLcode code = lib.curl_easy_perform(curl);
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
+    lib.curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    lib.curl_easy_cleanup(curl);
 
     result->http_status = (int32_t)status;
     result->received = s->received;
@@ -189,7 +241,7 @@ static int32_t transfer(const char *url, const mote_fetch_options *options, sink
         result->source_errno = source_errno(url);
     }
     if (code != CURLE_OK && result->message[0] == 0) {
-        snprintf(result->message, sizeof result->message, "%s", curl_easy_strerror(code));
+        snprintf(result->message, sizeof result->message, "%s", lib.curl_easy_strerror(code));
     }
     return result->curl_code;
 }

@@ -75,6 +75,8 @@ public enum TUFClientCommand {
         }
         guard let command = invocation.positionals.first else { return fail(program, "no command (init, refresh or download)") }
         guard let metadataDirectory = invocation.metadataDirectory else { return fail(program, "\(command) needs --metadata-dir DIR") }
+        // Every command checks signatures: without libcrypto each would count as not signed.
+        if let reason = LibCrypto.unavailable { return fail(program, reason) }
         let now = invocation.time ?? WallClock.secondsSinceEpoch()
         let storage = TUFFileStorage()
         switch command {

@@ -62,6 +62,8 @@ enum UpdateCommand {
         case .success(let value): maximum = value
         case .failure(let error): return Report.usage(error, usage)
         }
+        // Every subcommand checks slots by their SHA-256.
+        if let reason = LibCrypto.unavailable { return Report.fail("update \(command): " + reason + "; nothing changed") }
         let store = SlotStore<LibCrypto.SHA256>(root: parsed.values["--root"] ?? "/", maximumStarts: maximum)
         switch command {
         case "apply": return apply(parsed, store: store)

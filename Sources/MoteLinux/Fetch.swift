@@ -18,6 +18,9 @@ public enum FetchError: Error, Equatable, CustomStringConvertible {
     case transfer(code: Int32, message: String)
     /// The output file could not be opened, written or synced.
     case file(Errno)
+    /// libcurl cannot be loaded (the shim loads it on the first fetch), and why:
+    /// "libcurl.so.4 cannot be loaded: <the loader's reason> (install libcurl4)".
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,7 @@ public enum FetchError: Error, Equatable, CustomStringConvertible {
         case .notFound: return "not found"
         case .transfer(let code, let message): return message + " (curl error \(code))"
         case .file(let errno): return "cannot write the output file (\(errno.name))"
+        case .unavailable(let reason): return reason
         }
     }
 
@@ -40,6 +44,7 @@ public enum FetchError: Error, Equatable, CustomStringConvertible {
     static func from(code: Int32, httpStatus: Int32, tooLarge: Bool, sinkErrno: Int32, sourceErrno: Int32,
                      message: String, limit: Int) -> FetchError? {
         if code == 0 { return nil }
+        if code == Int32(MOTE_FETCH_UNAVAILABLE) { return .unavailable(message) }
         if tooLarge { return .tooLarge(limit: limit) }
         if sinkErrno != 0 { return .file(Errno(sinkErrno)) }
         switch code {

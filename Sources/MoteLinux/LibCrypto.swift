@@ -3,8 +3,15 @@ import MoteNode
 
 /// The update verifier's cryptography from the board's OpenSSL libcrypto (CCrypto): SHA-256 and
 /// SHA-512 streamed, and the signature checks of TUF's ed25519, ecdsa-sha2-nistp256 and
-/// rsassa-pss-sha256 keys.
+/// rsassa-pss-sha256 keys. The shim loads libcrypto.so.3 on first use, not at start-up.
 public enum LibCrypto: UpdateCrypto {
+    /// Nil when libcrypto is loaded (this loads it), else why it cannot be:
+    /// "libcrypto.so.3 cannot be loaded: <the loader's reason> (install libssl3)". `verify` then
+    /// throws it as a `.failed` reason; a hasher cannot throw, so commands that hash ask first.
+    public static var unavailable: String? {
+        mote_crypto_unavailable().map { String(cString: $0) }
+    }
+
     /// SHA-256 (FIPS 180-4), streamed through one libcrypto context.
     public final class SHA256: UpdateHasher {
         public static let digestLength = 32
@@ -29,16 +36,23 @@ public enum LibCrypto: UpdateCrypto {
                 signature.withUnsafeBufferPointer { mote_crypto_verify(scheme.code, key.baseAddress, key.count, text.baseAddress, text.count, $0.baseAddress, $0.count) }
             }
         }
+        if let error = failure(code, scheme: scheme, keyLength: publicKey.count, unavailable: unavailable) { throw error }
+    }
+
+    /// The error for mote_crypto_verify's `code`, or nil for a valid signature. `unavailable` is
+    /// why libcrypto cannot be loaded, read only for MOTE_CRYPTO_UNAVAILABLE.
+    static func failure(_ code: Int32, scheme: SignatureScheme, keyLength: Int, unavailable: @autoclosure () -> String?) -> CryptoError? {
         switch Int(code) {
-        case MOTE_CRYPTO_VALID: return
-        case MOTE_CRYPTO_INVALID_SIGNATURE: throw CryptoError(.invalidSignature, scheme: scheme)
+        case MOTE_CRYPTO_VALID: return nil
+        case MOTE_CRYPTO_INVALID_SIGNATURE: return CryptoError(.invalidSignature, scheme: scheme)
         case MOTE_CRYPTO_BAD_KEY:
-            throw CryptoError(.badKey, scheme: scheme, reason: scheme == .ed25519
-                ? "\(publicKey.count) bytes, not the 32 of a raw Ed25519 public key"
+            return CryptoError(.badKey, scheme: scheme, reason: scheme == .ed25519
+                ? "\(keyLength) bytes, not the 32 of a raw Ed25519 public key"
                 : "not a PEM public key (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo)")
         case MOTE_CRYPTO_WRONG_KEY_TYPE:
-            throw CryptoError(.badKey, scheme: scheme, reason: scheme == .rsaPSSSHA256 ? "not an RSA key" : "not an EC key on P-256")
-        default: throw CryptoError(.failed, scheme: scheme, reason: "libcrypto failed (code \(code))")
+            return CryptoError(.badKey, scheme: scheme, reason: scheme == .rsaPSSSHA256 ? "not an RSA key" : "not an EC key on P-256")
+        case MOTE_CRYPTO_UNAVAILABLE: return CryptoError(.failed, scheme: scheme, reason: unavailable() ?? "libcrypto cannot be loaded")
+        default: return CryptoError(.failed, scheme: scheme, reason: "libcrypto failed (code \(code))")
         }
     }
 }
@@ -58,8 +72,11 @@ final class HashContext {
     private let handle: OpaquePointer
 
     init(algorithm: Int32) {
-        // NULL only when memory ran out: nothing sensible to go on with.
-        guard let handle = mote_crypto_hash_new(algorithm) else { fatalError("libcrypto: cannot allocate a digest context") }
+        // NULL when libcrypto cannot be loaded (commands check `LibCrypto.unavailable` first) or
+        // memory ran out: nothing sensible to go on with.
+        guard let handle = mote_crypto_hash_new(algorithm) else {
+            fatalError(LibCrypto.unavailable ?? "libcrypto: cannot allocate a digest context")
+        }
         self.handle = handle
     }
 

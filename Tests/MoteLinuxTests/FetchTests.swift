@@ -36,6 +36,8 @@ import MoteHAL
         #expect(map(code: 37, sourceErrno: 13) == .transfer(code: 37, message: "the text"))
         #expect(map(code: 60) == .transfer(code: 60, message: "the text"))
         #expect(map(code: 33) == .transfer(code: 33, message: "the text"))
+        // MOTE_FETCH_UNAVAILABLE: libcurl could not be loaded (the shim's text says why).
+        #expect(map(code: -1) == .unavailable("the text"))
     }
 
     @Test func descriptionsSayWhatHappened() {
@@ -45,6 +47,8 @@ import MoteHAL
         #expect(FetchError.notFound.description == "not found")
         #expect(FetchError.transfer(code: 7, message: "Couldn't connect to server").description == "Couldn't connect to server (curl error 7)")
         #expect(FetchError.file(.ENOSPC).description == "cannot write the output file (ENOSPC)")
+        let unloadable = "libcurl.so.4 cannot be loaded: libcurl.so.4: cannot open shared object file: No such file or directory (install libcurl4)"
+        #expect(FetchError.unavailable(unloadable).description == unloadable)
     }
 
     @Test func aFileURLFetchesItsBytes() throws {

@@ -1,6 +1,6 @@
 import Glibc
 import MoteHAL
-import MoteLinux
+@testable import MoteLinux
 import MoteNode
 import Testing
 
@@ -290,6 +290,38 @@ private func outcome(_ scheme: SignatureScheme, key: [UInt8], message: [UInt8], 
         #expect(sha256.count == LibCrypto.SHA256.digestLength && sha256.count == 32)
         #expect(sha512.count == LibCrypto.SHA512.digestLength && sha512.count == 64)
         #expect(Hex.encode(sha512.prefix(4)) == "ddaf35a1")
+    }
+}
+
+/// libcrypto is not linked: the shim loads libcrypto.so.3 on first use. Here it is installed; a
+/// board without it is scripts/test's (MOTE_TEST_LIBCRYPTO names a library that is not there).
+@Suite struct LibCryptoLoadingTests {
+    /// mote_crypto_verify's codes, re-declared (mote_crypto.h).
+    static let (valid, invalidSignature, badKey, wrongKeyType, failed, unavailable): (Int32, Int32, Int32, Int32, Int32, Int32) = (0, 1, 2, 3, 5, 6)
+    static let reason = "libcrypto.so.3 cannot be loaded: libcrypto.so.3: cannot open shared object file: No such file or directory (install libssl3)"
+
+    @Test func theBoardsSonameLoads() {
+        #expect(LibCrypto.unavailable == nil)
+    }
+
+    @Test func aLibraryThatCannotBeLoadedFailsVerificationSayingWhy() {
+        let error = LibCrypto.failure(Self.unavailable, scheme: .ed25519, keyLength: 32, unavailable: Self.reason)
+        #expect(error == CryptoError(.failed, scheme: .ed25519, reason: Self.reason))
+        #expect(error?.description == "ed25519: verification failed: " + Self.reason)
+        #expect(LibCrypto.failure(Self.unavailable, scheme: .rsaPSSSHA256, keyLength: 0, unavailable: nil)?.description
+                == "rsassa-pss-sha256: verification failed: libcrypto cannot be loaded")
+    }
+
+    @Test func theOtherCodesMapAsTheyDid() {
+        #expect(LibCrypto.failure(Self.valid, scheme: .ed25519, keyLength: 32, unavailable: Self.reason) == nil)
+        #expect(LibCrypto.failure(Self.invalidSignature, scheme: .ed25519, keyLength: 32, unavailable: Self.reason)
+                == CryptoError(.invalidSignature, scheme: .ed25519))
+        #expect(LibCrypto.failure(Self.badKey, scheme: .ed25519, keyLength: 31, unavailable: nil)
+                == CryptoError(.badKey, scheme: .ed25519, reason: "31 bytes, not the 32 of a raw Ed25519 public key"))
+        #expect(LibCrypto.failure(Self.wrongKeyType, scheme: .ecdsaP256SHA256, keyLength: 178, unavailable: nil)
+                == CryptoError(.badKey, scheme: .ecdsaP256SHA256, reason: "not an EC key on P-256"))
+        #expect(LibCrypto.failure(Self.failed, scheme: .ed25519, keyLength: 32, unavailable: Self.reason)
+                == CryptoError(.failed, scheme: .ed25519, reason: "libcrypto failed (code 5)"))
     }
 }
 

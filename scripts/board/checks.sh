@@ -304,6 +304,15 @@ bad_config() {
 }
 check "mote --config with an invalid file: exit 78, file:line:column: key: message" bad_config
 
+# --- libcrypto and libcurl, loaded on first use (dlopen) from the board's /lib
+
+library_loads() {
+  printf 'mote' > /tmp/loaded
+  expect "$(sha256sum /tmp/loaded)" mote --sha256 /tmp/loaded &&
+    expect "mote" mote --fetch file:///tmp/loaded --max-bytes 4
+}
+check "--sha256 and --fetch file:// load libcrypto.so.3 and libcurl.so.4 on first use" library_loads
+
 # --- The provisioned node: the unit's ExecStart, as the mote user, on what the udev rules grant
 
 provisioned_node() {

@@ -1,7 +1,8 @@
 // CCrypto: SHA-256, SHA-512 and the signature checks of signed updates (Ed25519, ECDSA P-256,
 // RSA-PSS with SHA-256) from the board's own OpenSSL libcrypto. Exists because Mote writes no
 // cryptographic primitive by hand and the Embedded build cannot import OpenSSL's headers; it
-// stays while updates are verified on the board. Needs OpenSSL 3 (Debian 12, Raspberry Pi OS 12).
+// stays while updates are verified on the board. Needs OpenSSL 3 (Debian 12, Raspberry Pi OS 12):
+// libcrypto.so.3, loaded on first use (dlopen), not at start-up, so the node loop does not carry it.
 // Fixed-width types only: imported by the bare Embedded target.
 #ifndef MOTE_CRYPTO_H
 #define MOTE_CRYPTO_H
@@ -13,6 +14,11 @@
 extern "C" {
 #endif
 
+// NULL when libcrypto is loaded (this loads it, once), else why it cannot be, e.g.
+// "libcrypto.so.3 cannot be loaded: <dlerror> (install libssl3)". Every function below loads it
+// the same way and fails as documented when it cannot be.
+const char *mote_crypto_unavailable(void);
+
 // ---- Hashing, streamed: new, update any number of times, final (which also starts it over).
 enum {
     MOTE_CRYPTO_SHA256 = 1,
@@ -22,7 +28,8 @@ enum { MOTE_CRYPTO_SHA256_LENGTH = 32, MOTE_CRYPTO_SHA512_LENGTH = 64 };
 
 typedef struct mote_crypto_hash mote_crypto_hash;
 
-// A new hash of `algorithm`, or NULL for an unknown algorithm or when memory ran out.
+// A new hash of `algorithm`, or NULL for an unknown algorithm, when memory ran out or when
+// libcrypto cannot be loaded (mote_crypto_unavailable says why).
 mote_crypto_hash *mote_crypto_hash_new(int32_t algorithm);
 // Adds `count` bytes. Returns 0, or -1 when libcrypto failed.
 int32_t mote_crypto_hash_update(mote_crypto_hash *hash, const uint8_t *bytes, size_t count);
@@ -55,6 +62,8 @@ enum {
     MOTE_CRYPTO_UNKNOWN_SCHEME = 4,
     // libcrypto failed otherwise (out of memory).
     MOTE_CRYPTO_FAILED = 5,
+    // libcrypto cannot be loaded: mote_crypto_unavailable says why.
+    MOTE_CRYPTO_UNAVAILABLE = 6,
 };
 
 int32_t mote_crypto_verify(int32_t scheme, const uint8_t *key, size_t key_size,

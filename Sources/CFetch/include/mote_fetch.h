@@ -1,6 +1,7 @@
 // CFetch: HTTP(S) and file:// downloads through the board's libcurl (easy API), with the limits
 // a TUF client needs against endless-data and slow-retrieval attacks. Exists because the
 // Embedded build has no networking library of its own; it stays while updates come over HTTP.
+// libcurl.so.4 is loaded on the first transfer (dlopen), not at start-up.
 // Fixed-width types only: imported by the bare Embedded target.
 #ifndef MOTE_FETCH_H
 #define MOTE_FETCH_H
@@ -31,9 +32,13 @@ typedef struct {
     const char *ca_file;
 } mote_fetch_options;
 
+// curl_code when libcurl cannot be loaded; message then says why, e.g.
+// "libcurl.so.4 cannot be loaded: <dlerror> (install libcurl4)".
+enum { MOTE_FETCH_UNAVAILABLE = -1 };
+
 // How a transfer ended.
 typedef struct {
-    int32_t curl_code;      // CURLcode: 0 done
+    int32_t curl_code;      // CURLcode: 0 done; MOTE_FETCH_UNAVAILABLE
     int32_t http_status;    // the last response's status; 0 for file:// or without a response
     int64_t received;       // body bytes delivered to the sink
     bool too_large;         // stopped (or refused) because the body exceeds max_bytes

@@ -15,6 +15,7 @@ enum HashCommand {
         for file in files where file.hasPrefix("-") {
             return Report.usage(UsageError("--sha256 takes files only, not '\(file)'"), usage)
         }
+        if let reason = LibCrypto.unavailable { return Report.fail("--sha256: " + reason) }
         var status = ExitCode.ok
         for file in files {
             let hasher = LibCrypto.SHA256()
