@@ -112,6 +112,8 @@ enum UpdateCommand {
     static func check(_ arguments: [String]) -> Int32 {
         let (options, status) = parse(arguments, valued: ["--config", "--root", "--time"], flags: ["--dry-run", "--if-due", "--restart"])
         guard let parsed = options else { return status }
+        // Signatures and slots are checked by libcrypto: without it, say so, not "not signed".
+        if let reason = LibCrypto.unavailable { return Report.fail("update check: " + reason + "; nothing checked") }
         var check = UpdateCheck(root: parsed.values["--root"] ?? "/")
         check.config = parsed.values["--config"]
         check.dryRun = parsed.has("--dry-run")
@@ -128,6 +130,7 @@ enum UpdateCommand {
     static func watch(_ arguments: [String]) -> Int32 {
         let (options, status) = parse(arguments, valued: ["--root", "--timeout", "--time"], flags: ["--restart"])
         guard let parsed = options else { return status }
+        if let reason = LibCrypto.unavailable { return Report.fail("update watch: " + reason + "; nothing changed") }
         var timeout: Int64 = 600
         if let text = parsed.values["--timeout"] {
             guard let span = DurationText.parse(text), span.nanoseconds >= 1_000_000_000, span.nanoseconds % 1_000_000_000 == 0 else {
