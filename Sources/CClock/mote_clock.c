@@ -12,6 +12,7 @@ static int64_t read_clock(clockid_t id) {
 
 int64_t mote_clock_monotonic_ns(void) { return read_clock(CLOCK_MONOTONIC); }
 int64_t mote_clock_realtime_ns(void) { return read_clock(CLOCK_REALTIME); }
+int64_t mote_clock_boottime_ns(void) { return read_clock(CLOCK_BOOTTIME); }
 
 int32_t mote_clock_sleep_until_ns(int64_t deadline_ns) {
     struct timespec ts = { .tv_sec = deadline_ns / 1000000000, .tv_nsec = deadline_ns % 1000000000 };

@@ -13,7 +13,7 @@ enum UpdateCommand {
                mote update apply --image DIR --sha256 NAME=HEX... [--length NAME=BYTES]... --version N
                                  [--hardware ID] [--root DIR]
                mote update guard [--root DIR] [--max-starts N]
-               mote update watch [--root DIR] [--timeout DURATION] [--time T] [--restart]
+               mote update watch [--root DIR] [--timeout DURATION] [--time SECONDS] [--restart]
                mote update status [--root DIR] [--max-starts N]
 
           check    read [update] of FILE (default ROOT/opt/mote/current/node.toml), refresh the
@@ -35,8 +35,8 @@ enum UpdateCommand {
           watch    every minute, as root (mote-update-watch.timer): confirm a trial slot that
                    marked itself healthy now, or revert one that has not --timeout (default
                    10m) after its last start; prints a line only when it does either.
-                   --restart: restart mote.service after a revert. --time T: the clock
-                   (YYYY-MM-DDTHH:MM:SSZ or seconds since 1970; default: now), for tests
+                   --restart: restart mote.service after a revert. --time SECONDS: the
+                   clock, seconds since boot (default: now; the guard times starts so), for tests
           status   the links, the trial and each slot's version and check
 
           --sha256 NAME=HEX  a file of the image (mote or node.toml) and its SHA-256
@@ -100,7 +100,7 @@ enum UpdateCommand {
         return (parsed, ExitCode.ok)
     }
 
-    /// `--time T`: YYYY-MM-DDTHH:MM:SSZ or seconds since 1970; nil when not given.
+    /// `--time T` of `check`: YYYY-MM-DDTHH:MM:SSZ or seconds since 1970; nil when not given.
     static func time(_ parsed: Arguments) -> Result<Int64?, UsageError> {
         guard let text = parsed.values["--time"] else { return .success(nil) }
         guard let seconds = TUFTime.parse(text) ?? Int64(text), seconds >= 0 else {
@@ -138,10 +138,12 @@ enum UpdateCommand {
             }
             timeout = span.nanoseconds / 1_000_000_000
         }
-        let now: Int64
-        switch time(parsed) {
-        case .success(let seconds): now = seconds ?? WallClock.secondsSinceEpoch()
-        case .failure(let error): return Report.usage(error, usage)
+        var now = BootClock.seconds()
+        if let text = parsed.values["--time"] {
+            guard let seconds = Int64(text), seconds >= 0 else {
+                return Report.usage(UsageError("option --time needs seconds since boot, not '\(text)'"), usage)
+            }
+            now = seconds
         }
         let store = SlotStore<LibCrypto.SHA256>(root: parsed.values["--root"] ?? "/")
         let report: SlotStore<LibCrypto.SHA256>.WatchReport

@@ -43,8 +43,11 @@ import MoteNode
         var status = stat()
         return stat(root + "/" + path, &status) == 0 ? UInt32(status.st_mode) & 0o7777 : 0
     }
-    func state(_ trial: String, _ starts: Int, _ previous: String, _ version: Int64, _ result: String, startedAt: Int64 = 0) -> String {
+    /// The state file's text; a timed start (`startedAt` above 0) is of this boot unless `boot` says otherwise.
+    func state(_ trial: String, _ starts: Int, _ previous: String, _ version: Int64, _ result: String, startedAt: Int64 = 0,
+               boot: String? = nil) -> String {
         "# Written by `mote update` (docs/updates.md); do not edit.\ntrial = \"\(trial)\"\nstarts = \(starts)\nstarted_at = \(startedAt)\n"
+            + "started_boot = \"\(boot ?? (startedAt == 0 ? "" : BootClock.bootID()))\"\n"
             + "previous = \"\(previous)\"\nimage_version = \(version)\nresult = \"\(result)\"\n"
     }
 
@@ -228,7 +231,8 @@ import MoteNode
         let report = try store.guardStart()
         #expect(report.actions == ["trial of slot b abandoned (current was not switched to it); on slot a"])
         #expect(report.current == "a" && link("current") == "slots/a")
-        #expect(store.state() == UpdateState(imageVersion: 7, result: "trial of slot b abandoned (current was not switched to it); on slot a"))
+        // Version 7 never started: the check may install it again (slot a's version 0 is the last tried).
+        #expect(store.state() == UpdateState(imageVersion: 0, result: "trial of slot b abandoned (current was not switched to it); on slot a"))
     }
 
     @Test func aCutInsideTheConfirmationFinishesIt() throws {
@@ -282,7 +286,8 @@ import MoteNode
         #expect(SlotManifest.parse(manifest.text) == manifest)
         #expect(SlotManifest.parse("version = 3\nhardware_id = \"\"\n") == nil)
         #expect(SlotManifest.parse(manifest.text.replacingOccurrences("0707", "07")) == nil)
-        let state = UpdateState(trial: "b", starts: 2, startedAt: 1_700_000_123, previous: "a", imageVersion: 4, result: "say \"why\"")
+        let state = UpdateState(trial: "b", starts: 2, startedAt: 1_234, startedBoot: "0b5e1d6c-5c2e-4b5a-9d57-3f2a1e0c9b11", previous: "a",
+                                imageVersion: 4, result: "say \"why\"")
         #expect(UpdateState.parse(state.text) == state)
         #expect(UpdateState.parse("trial = \"b\"\n") == nil)
     }
@@ -416,6 +421,19 @@ extension SlotStoreTests {
         #expect(try store.watch(now: 4_599, timeout: 600) == Store.WatchReport())
         #expect(try store.watch(now: 4_600, timeout: 600).action == "reverted slot b: not healthy 600 s after its start 1 of 3; on slot a")
         #expect(link("current") == "slots/a")
+    }
+
+    @Test func aStartTimedInAnotherBootIsTimedFromNow() throws {
+        try installed()
+        _ = try store.guardStart(now: 1_000, boot: "boot-1")
+        #expect(read("var/lib/mote-update/state") == state("b", 1, "a", 7, Self.trialResult, startedAt: 1_000, boot: "boot-1"))
+        // The board restarted (a power cut) and the node has not been started again yet: seconds
+        // since boot from the last boot say nothing about this one.
+        let report = try store.watch(now: 5_000, boot: "boot-2", timeout: 600)
+        #expect(report == Store.WatchReport(action: "slot b on trial: its start 1 of 3 was timed in another boot; timing it from now (5000), 600 s to report healthy"))
+        #expect(read("var/lib/mote-update/state") == state("b", 1, "a", 7, Self.trialResult, startedAt: 5_000, boot: "boot-2"))
+        #expect(try store.watch(now: 5_599, boot: "boot-2", timeout: 600) == Store.WatchReport())
+        #expect(try store.watch(now: 5_600, boot: "boot-2", timeout: 600).action == "reverted slot b: not healthy 600 s after its start 1 of 3; on slot a")
     }
 
     @Test func aStateFileFromBeforeStartedAtParsesAndIsTimedFromNow() throws {

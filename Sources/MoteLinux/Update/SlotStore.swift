@@ -95,9 +95,11 @@ public struct UpdateState: Equatable {
     public var trial: String?
     /// Starts of the trial slot so far (the guard counts them before each start).
     public var starts: Int
-    /// Wall-clock seconds since the epoch when the guard counted the trial slot's last start;
+    /// Seconds since boot (`BootClock`) when the guard counted the trial slot's last start;
     /// 0 when it has counted none (and in state files written before there was a watch).
     public var startedAt: Int64
+    /// The boot `startedAt` belongs to (`BootClock.bootID()`); "" when none.
+    public var startedBoot: String
     /// The stable slot when the trial began: where a revert goes.
     public var previous: String?
     /// The trial image's version.
@@ -105,10 +107,12 @@ public struct UpdateState: Equatable {
     /// The last thing `mote update` did, in words.
     public var result: String
 
-    public init(trial: String? = nil, starts: Int = 0, startedAt: Int64 = 0, previous: String? = nil, imageVersion: Int64 = 0, result: String = "") {
+    public init(trial: String? = nil, starts: Int = 0, startedAt: Int64 = 0, startedBoot: String = "", previous: String? = nil,
+                imageVersion: Int64 = 0, result: String = "") {
         self.trial = trial
         self.starts = starts
         self.startedAt = startedAt
+        self.startedBoot = startedBoot
         self.previous = previous
         self.imageVersion = imageVersion
         self.result = result
@@ -116,7 +120,7 @@ public struct UpdateState: Equatable {
 
     public var text: String {
         "# Written by `mote update` (docs/updates.md); do not edit.\n"
-            + "trial = \(JSONText.quoted(trial ?? ""))\nstarts = \(starts)\nstarted_at = \(startedAt)\nprevious = \(JSONText.quoted(previous ?? ""))\n"
+            + "trial = \(JSONText.quoted(trial ?? ""))\nstarts = \(starts)\nstarted_at = \(startedAt)\nstarted_boot = \(JSONText.quoted(startedBoot))\nprevious = \(JSONText.quoted(previous ?? ""))\n"
             + "image_version = \(imageVersion)\nresult = \(JSONText.quoted(result))\n"
     }
 
@@ -133,7 +137,12 @@ public struct UpdateState: Equatable {
             guard case .integer(let seconds) = entry.node.value, seconds >= 0 else { return nil }
             startedAt = seconds
         }
-        return UpdateState(trial: trial.isEmpty ? nil : trial, starts: Int(starts), startedAt: startedAt,
+        var startedBoot = ""
+        if let entry = document["started_boot"] {
+            guard case .string(let boot) = entry.node.value else { return nil }
+            startedBoot = boot
+        }
+        return UpdateState(trial: trial.isEmpty ? nil : trial, starts: Int(starts), startedAt: startedAt, startedBoot: startedBoot,
                            previous: previous.isEmpty ? nil : previous, imageVersion: version, result: result)
     }
 }
@@ -324,8 +333,9 @@ public struct SlotStore<SHA256: UpdateHasher> {
     /// makes `stable` point at a slot that verifies, and for a pending trial confirms it (the
     /// node marked it healthy), counts the start, or reverts after `maximumStarts` starts
     /// without a mark. `current` always ends on a slot that verifies.
-    /// `now`: wall-clock seconds, recorded as the trial's `started_at` when a start is counted.
-    public func guardStart(now: Int64 = WallClock.secondsSinceEpoch()) throws(SlotError) -> GuardReport {
+    /// `now` and `boot`: seconds since boot and the boot's id (`BootClock`), recorded as the
+    /// trial's `started_at` and `started_boot` when a start is counted.
+    public func guardStart(now: Int64 = BootClock.seconds(), boot: String = BootClock.bootID()) throws(SlotError) -> GuardReport {
         var report = GuardReport()
         guard Files.kind(slotsDirectory) == .directory else {
             throw SlotError("\(slotsDirectory) is not there: no A/B slots on this board (scripts/provision installs them)")
@@ -386,7 +396,8 @@ public struct SlotStore<SHA256: UpdateHasher> {
                 report.confirmed = trial
             } else if current != trial || problem(trial) != nil {
                 let why = current != trial ? "current was not switched to it" : "it does not verify: " + (problem(trial) ?? "")
-                state = UpdateState(imageVersion: state.imageVersion, result: "trial of slot \(trial) abandoned (\(why)); on slot \(stable)")
+                // Never started, so not "tried": the check may install that version again.
+                state = UpdateState(imageVersion: manifest(stable)?.version ?? 0, result: "trial of slot \(trial) abandoned (\(why)); on slot \(stable)")
                 try write(state)
                 report.actions.append(state.result)
             } else if healthMark() == trial {
@@ -399,6 +410,7 @@ public struct SlotStore<SHA256: UpdateHasher> {
             } else {
                 state.starts += 1
                 state.startedAt = now
+                state.startedBoot = boot
                 try write(state)
                 report.actions.append("slot \(trial) on trial: start \(state.starts) of \(maximumStarts)")
                 target = trial
@@ -462,10 +474,11 @@ public struct SlotStore<SHA256: UpdateHasher> {
     /// slot that has been started and marked itself healthy is confirmed now, as the guard would
     /// at the next start; one that has no mark `timeout` seconds after the start the guard last
     /// counted (`started_at`) is reverted. A trial not started yet, or not the slot `current`
-    /// points at, is the guard's (it may be an install under way). `now` is wall-clock seconds:
-    /// a clock that went back past `started_at` (or a state from before `started_at`) restarts
+    /// points at, is the guard's (it may be an install under way). `now` and `boot` are seconds
+    /// since boot and the boot's id (`BootClock`), so setting the wall clock changes nothing: a
+    /// start timed in another boot, or not timed (a state from before `started_at`), restarts
     /// the timing from now rather than reverting at once.
-    public func watch(now: Int64 = WallClock.secondsSinceEpoch(), timeout: Int64) throws(SlotError) -> WatchReport {
+    public func watch(now: Int64 = BootClock.seconds(), boot: String = BootClock.bootID(), timeout: Int64) throws(SlotError) -> WatchReport {
         var report = WatchReport()
         guard var state = state(), let trial = state.trial, state.starts >= 1, slot(of: currentLink) == trial else { return report }
         guard let stable = slot(of: stableLink) else {
@@ -483,10 +496,12 @@ public struct SlotStore<SHA256: UpdateHasher> {
             report.action = try confirm(trial, state)
             report.confirmed = trial
             return report
-        } else if state.startedAt == 0 || now < state.startedAt {
+        } else if state.startedAt == 0 || state.startedBoot != boot || now < state.startedAt {
             let why = state.startedAt == 0 ? "its start was not timed (a state from before started_at)"
+                : state.startedBoot != boot ? "its \(start) was timed in another boot"
                 : "the clock went back \(state.startedAt - now) s since its \(start)"
             state.startedAt = now
+            state.startedBoot = boot
             try write(state)
             report.action = "slot \(trial) on trial: \(why); timing it from now (\(now)), \(timeout) s to report healthy"
             return report
