@@ -207,6 +207,9 @@ struct UpdateCheck {
             }
             var nodeFile: (name: String, target: TUFTargetFile, digest: [UInt8])?
             if let name = update.configTarget {
+                guard name != target else {
+                    throw UpdateCheckError("\(check.configPath): [update] config_target is \"\(name)\", the image target itself; nothing installed")
+                }
                 let (file, _, sha256) = try find(name, in: &updater)
                 say("\(name): node file for \(hardwareID), \(file.length) bytes")
                 nodeFile = (name, file, sha256)
@@ -222,9 +225,18 @@ struct UpdateCheck {
             }
             var downloads = [(name: target, file: image, sha256: digest, slotName: "mote")]
             if let nodeFile { downloads.append((nodeFile.name, nodeFile.target, nodeFile.digest, "node.toml")) }
+            // Each download is named by its content, so a partial one from another release is
+            // never resumed against this one; whatever else is there goes first.
+            func localName(_ name: String, _ sha256: [UInt8]) -> String {
+                TUFNames.escape(name) + "." + Hex.encode(sha256.prefix(8))
+            }
+            let wanted = downloads.map { localName($0.name, $0.sha256) }
+            for leftover in Files.list(directory) where !wanted.contains(leftover) && !wanted.contains(where: { $0 + ".part" == leftover }) {
+                _ = Files.removeTree(directory + "/" + leftover)
+            }
             var files: [VerifiedImage.File] = []
             for (name, file, sha256, slotName) in downloads {
-                let local = directory + "/" + TUFNames.escape(name)
+                let local = directory + "/" + localName(name, sha256)
                 if updater.isCached(file, at: local) {
                     say("\(name): downloaded before, \(file.length) bytes verified")
                 } else {
@@ -259,6 +271,7 @@ struct UpdateCheck {
                 return
             }
             say("restarting \(UpdateCheck.unit)")
+            Console.flush()  // the lines are in the journal even if the restart takes long
             if let reason = Process.restart(unit: UpdateCheck.unit, systemctl: check.systemctl) {
                 throw UpdateCheckError(reason + "; version \(info.imageVersion) is installed in slot \(installedSlot) on trial and starts with the next start of \(UpdateCheck.unit)")
             }

@@ -309,4 +309,38 @@ import Testing
         ])
         #expect(setup.read("opt/mote/slots/b/node.toml") == newNode)
     }
+
+    @Test func aPartialDownloadOfAnotherReleaseIsNotResumed() throws {
+        let setup = try Setup()
+        // What an interrupted check of an earlier release left: its .part, of another content.
+        let downloads = setup.root + "/var/lib/mote-update/download"
+        try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+        try Data("#!/bin/sh\necho".utf8).write(to: URL(fileURLWithPath: downloads + "/" + Self.target + ".0123456789abcdef.part"))
+        try Data("stale".utf8).write(to: URL(fileURLWithPath: downloads + "/" + Self.target + ".part"))
+        try setup.publish(Self.image2, version: 2)
+        let result = setup.check()
+        #expect(result.error == nil)
+        #expect(result.lines.contains("\(Self.target): downloaded, \(Self.image2.utf8.count) bytes, length and sha256 verified"))
+        #expect(setup.read("opt/mote/slots/b/mote") == Self.image2)
+        #expect(!FileManager.default.fileExists(atPath: downloads))
+    }
+
+    @Test func aTrialAbandonedBeforeItRanIsInstalledAgain() throws {
+        let setup = try Setup()
+        try setup.publish(Self.image2, version: 2)
+        #expect(setup.check().error == nil)
+        // A power cut between recording the trial and switching current: version 2 never started.
+        _ = Files.link(setup.root + "/opt/mote/current", to: "slots/a")
+        #expect(try setup.store.guardStart().actions == ["trial of slot b abandoned (current was not switched to it); on slot a"])
+        let again = setup.check()
+        #expect(again.error == nil && again.lines.contains("installed version 2 into slot b, on trial"))
+    }
+
+    @Test func aConfigTargetThatIsTheImageTargetIsRefused() throws {
+        let setup = try Setup(update: "[update]\nurl = \"file://REPO/metadata\"\nconfig_target = \"\(Self.target)\"\n")
+        try setup.publish(Self.image2, version: 2)
+        let result = setup.check()
+        #expect(result.error == "\(setup.root)/opt/mote/current/node.toml: [update] config_target is \"\(Self.target)\", the image target itself; nothing installed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.root + "/opt/mote/slots/b") == [])
+    }
 }
