@@ -1,3 +1,4 @@
+import Glibc
 import MoteHAL
 import MoteLinux
 import Testing
@@ -35,5 +36,17 @@ struct ProcessTests {
         #expect(Process.restart(unit: "mote.service", systemctl: "/nonexistent/systemctl") == "cannot run /nonexistent/systemctl (ENOENT)")
         // One program name, never split into words.
         #expect(Process.restart(unit: "mote.service", systemctl: "/bin/sh -c") == "cannot run /bin/sh -c (ENOENT)")
+    }
+
+    @Test("the program starts with no signal blocked, whatever this process blocks")
+    func signalMask() {
+        var blocked = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        // grep itself (no shell between): its SigBlk is all zero when nothing is blocked.
+        #expect(Process.run(["grep", "-q", "^SigBlk:[[:space:]]*0*$", "/proc/self/status"]) == .exited(0))
     }
 }
