@@ -30,7 +30,7 @@ CHUNK = 1 << 20
 
 def make_repository(directory, megabytes):
     """The metadata in DIRECTORY/metadata, the target DIRECTORY/targets/big.bin of `megabytes`
-    MiB (a random MiB repeated); returns the trusted root's path."""
+    MiB (a random MiB repeated); returns the trusted root's path and the target's SHA-256."""
     metadata_dir = os.path.join(directory, "metadata")
     targets_dir = os.path.join(directory, "targets")
     os.makedirs(metadata_dir)
@@ -70,16 +70,16 @@ def make_repository(directory, megabytes):
     trusted = os.path.join(directory, "trusted-root.json")
     with open(trusted, "wb") as f:
         f.write(root_bytes)
-    return trusted
+    return trusted, sha256.hexdigest()
 
 
 def measure(client, megabytes, plain_paths=False):
-    """Peak RSS in MB (1000 kB, as /usr/bin/time reports kB) of `client ... download` of a
+    """Peak RSS in MB (1024 kB, as scripts/bench's other figures; /usr/bin/time reports kB) of `client ... download` of a
     target of `megabytes` MiB; raises RuntimeError when the download fails or is wrong."""
     command = client.split() if isinstance(client, str) else list(client)
     directory = tempfile.mkdtemp(prefix="mote-tuf-rss-", dir="/tmp")
     try:
-        trusted = make_repository(directory, megabytes)
+        trusted, digest = make_repository(directory, megabytes)
         local = os.path.join(directory, "client")
         metadata, downloads = os.path.join(local, "metadata"), os.path.join(local, "downloads")
         os.makedirs(metadata)
@@ -98,10 +98,13 @@ def measure(client, megabytes, plain_paths=False):
         got = os.path.join(downloads, "big.bin")
         if os.path.getsize(got) != megabytes * CHUNK or os.path.exists(got + ".part"):
             raise RuntimeError("download: %s is not the target" % got)
+        with open(got, "rb") as f:
+            if hashlib.file_digest(f, "sha256").hexdigest() != digest:
+                raise RuntimeError("download: %s is not the target (its SHA-256 differs)" % got)
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
         if not found:
             raise RuntimeError("no maximum resident set size from /usr/bin/time: " + err)
-        return int(found.group(1)) / 1000
+        return int(found.group(1)) / 1024
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
