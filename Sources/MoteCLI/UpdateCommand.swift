@@ -100,15 +100,6 @@ enum UpdateCommand {
         return (parsed, ExitCode.ok)
     }
 
-    /// `--time T` of `check`: YYYY-MM-DDTHH:MM:SSZ or seconds since 1970; nil when not given.
-    static func time(_ parsed: Arguments) -> Result<Int64?, UsageError> {
-        guard let text = parsed.values["--time"] else { return .success(nil) }
-        guard let seconds = TUFTime.parse(text) ?? Int64(text), seconds >= 0 else {
-            return .failure(UsageError("option --time needs YYYY-MM-DDTHH:MM:SSZ or seconds since 1970, not '\(text)'"))
-        }
-        return .success(seconds)
-    }
-
     static func check(_ arguments: [String]) -> Int32 {
         let (options, status) = parse(arguments, valued: ["--config", "--root", "--time"], flags: ["--dry-run", "--if-due", "--restart"])
         guard let parsed = options else { return status }
@@ -119,9 +110,11 @@ enum UpdateCommand {
         check.dryRun = parsed.has("--dry-run")
         check.ifDue = parsed.has("--if-due")
         check.restart = parsed.has("--restart")
-        switch time(parsed) {
-        case .success(let seconds): check.time = seconds
-        case .failure(let error): return Report.usage(error, usage)
+        if let text = parsed.values["--time"] {
+            guard let seconds = TUFTime.parse(text) ?? Int64(text), seconds >= 0 else {
+                return Report.usage(UsageError("option --time needs YYYY-MM-DDTHH:MM:SSZ or seconds since 1970, not '\(text)'"), usage)
+            }
+            check.time = seconds
         }
         if check.dryRun && check.restart { return Report.usage(UsageError("--dry-run installs nothing to restart: not with --restart"), usage) }
         return check.run()
